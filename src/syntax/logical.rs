@@ -1,0 +1,136 @@
+//! A logical line: the text BuildKit sees after joining continuation lines,
+//! with a map from its offsets back to the source.
+
+use std::borrow::Cow;
+
+use super::ast::Word;
+use super::text::TextRange;
+
+/// Joined text plus the source offset where each joined piece starts.
+#[derive(Debug)]
+pub struct Logical<'a> {
+    source: &'a str,
+    text: Cow<'a, str>,
+    /// `(logical start, source start)` of each piece, in order; a piece runs
+    /// until the next one starts.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl<'a> Logical<'a> {
+    pub fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            text: Cow::Borrowed(""),
+            pieces: Vec::new(),
+        }
+    }
+
+    /// Appends `source[start..end]`.
+    pub fn push(&mut self, start: usize, end: usize) {
+        let piece = &self.source[start..end];
+        if self.pieces.is_empty() {
+            self.text = Cow::Borrowed(piece);
+            self.pieces.push((0, start));
+            return;
+        }
+        if piece.is_empty() {
+            return;
+        }
+        let at = self.text.len();
+        self.text.to_mut().push_str(piece);
+        self.pieces.push((at, start));
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn piece_for_start(&self, at: usize) -> usize {
+        self.pieces
+            .partition_point(|&(l, _)| l <= at)
+            .saturating_sub(1)
+    }
+
+    fn piece_for_end(&self, at: usize) -> usize {
+        self.pieces
+            .partition_point(|&(l, _)| l < at)
+            .saturating_sub(1)
+    }
+
+    /// Source offset of a logical offset where something starts.
+    pub fn start_offset(&self, at: usize) -> usize {
+        let (l, s) = self
+            .pieces
+            .get(self.piece_for_start(at))
+            .copied()
+            .unwrap_or((0, 0));
+        s + (at - l)
+    }
+
+    /// Source offset of a logical offset where something ends.
+    pub fn end_offset(&self, at: usize) -> usize {
+        let (l, s) = self
+            .pieces
+            .get(self.piece_for_end(at))
+            .copied()
+            .unwrap_or((0, 0));
+        s + (at - l)
+    }
+
+    /// The source range of the logical range `lo..hi`.
+    pub fn range(&self, lo: usize, hi: usize) -> TextRange {
+        let start = self.start_offset(lo);
+        if hi <= lo {
+            return TextRange::from_usize(start, start);
+        }
+        TextRange::from_usize(start, self.end_offset(hi))
+    }
+
+    /// The verbatim word `lo..hi`, borrowed from the source when it does not
+    /// span a continuation.
+    pub fn word(&self, lo: usize, hi: usize) -> Word<'a> {
+        let range = self.range(lo, hi);
+        let contiguous = hi <= lo || self.piece_for_start(lo) == self.piece_for_end(hi);
+        let value = if contiguous {
+            Cow::Borrowed(&self.source[range.as_usize()])
+        } else {
+            Cow::Owned(self.text[lo..hi].to_string())
+        };
+        Word { value, range }
+    }
+
+    /// A word for `lo..hi` whose value was transformed (unquoted, decoded).
+    pub fn word_with(&self, lo: usize, hi: usize, value: Option<String>) -> Word<'a> {
+        match value {
+            Some(v) if v != self.text[lo..hi] => Word {
+                value: Cow::Owned(v),
+                range: self.range(lo, hi),
+            },
+            _ => self.word(lo, hi),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_joined_pieces_back() {
+        let source = "RUN a \\\n  b\n";
+        let mut logical = Logical::new(source);
+        logical.push(0, 6);
+        logical.push(8, 11);
+        assert_eq!(logical.text(), "RUN a   b");
+        let w = logical.word(4, 9);
+        assert_eq!(w.value, "a   b");
+        assert_eq!(w.range, TextRange::new(4, 11));
+        let b = logical.word(8, 9);
+        assert!(matches!(b.value, Cow::Borrowed("b")));
+        assert_eq!(b.range, TextRange::new(10, 11));
+        // A word ending exactly at a piece boundary maps to the first piece.
+        let a = logical.word(4, 6);
+        assert_eq!(a.range, TextRange::new(4, 6));
+        assert!(matches!(a.value, Cow::Borrowed("a ")));
+    }
+}
