@@ -54,16 +54,14 @@ impl<'a> Dockerfile<'a> {
         self.directives.iter().find(|d| d.kind == kind)
     }
 
-    /// 1-based first and last line of a range (the last line is the one its
-    /// final byte sits on).
+    /// 1-based lines where a range starts and where its end position sits.
+    /// Instruction ranges exclude their final line break, so for them this
+    /// is the first and last physical line they consumed.
     pub fn lines_of(&self, range: TextRange) -> (u32, u32) {
-        let start = self.line_index.line_of(range.start) + 1;
-        let end = if range.end > range.start {
-            self.line_index.line_of(range.end - 1) + 1
-        } else {
-            start
-        };
-        (start, end)
+        (
+            self.line_index.line_of(range.start) + 1,
+            self.line_index.line_of(range.end) + 1,
+        )
     }
 }
 
@@ -271,9 +269,23 @@ pub enum Args<'a> {
         kind: Option<Word<'a>>,
         command: CommandLine<'a>,
     },
+    /// `ONBUILD`: the instruction it wraps.
+    #[serde(serialize_with = "serialize_onbuild")]
     Onbuild(Option<Box<Instruction<'a>>>),
     /// An unknown instruction: its arguments are not interpreted.
     Unknown,
+}
+
+/// Serializes `ONBUILD`'s wrapped instruction as `{"instruction": …}` so the
+/// enum's `form` tag has a map to sit in.
+fn serialize_onbuild<S: serde::Serializer>(
+    inner: &Option<Box<Instruction<'_>>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry("instruction", inner)?;
+    map.end()
 }
 
 /// The command of `RUN`, `CMD`, `ENTRYPOINT`, `SHELL` and `HEALTHCHECK CMD`.

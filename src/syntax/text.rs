@@ -79,10 +79,13 @@ pub enum Encoding {
 
 /// Offsets of the start of every line. A line ends at `\n`; a `\r` before it
 /// belongs to the line's content for offsets but never affects line numbers.
+/// A UTF-8 byte-order mark is invisible: columns on the first line start
+/// after it, as editors show them.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     starts: Vec<u32>,
     len: u32,
+    bom: bool,
 }
 
 impl LineIndex {
@@ -97,7 +100,14 @@ impl LineIndex {
         Self {
             starts,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            bom: text.starts_with('\u{feff}'),
         }
+    }
+
+    /// Where the visible text of `line` starts (after a byte-order mark).
+    fn visible_start(&self, line: u32) -> u32 {
+        let start = self.line_start(line);
+        if line == 0 && self.bom { start + 3 } else { start }
     }
 
     /// Number of lines (a final line without `\n` counts; an empty text has one line).
@@ -132,7 +142,7 @@ impl LineIndex {
     /// 1-based line and 1-based column in Unicode scalar values.
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
         let line = self.line_of(offset);
-        let start = self.line_start(line) as usize;
+        let start = self.visible_start(line) as usize;
         let offset = (offset.min(self.len) as usize).max(start);
         let column = text
             .get(start..offset)
@@ -146,7 +156,7 @@ impl LineIndex {
     /// 0-based line and 0-based column in the given editor units.
     pub fn position(&self, text: &str, offset: u32, encoding: Encoding) -> (u32, u32) {
         let line = self.line_of(offset);
-        let start = self.line_start(line) as usize;
+        let start = self.visible_start(line) as usize;
         let offset = (offset.min(self.len) as usize).max(start);
         let prefix = text.get(start..offset).unwrap_or("");
         let column = match encoding {
@@ -162,7 +172,8 @@ impl LineIndex {
         if line as usize >= self.starts.len() {
             return self.len;
         }
-        let range = self.line_range(line);
+        let mut range = self.line_range(line);
+        range.start = self.visible_start(line).min(range.end);
         let content = range.slice(text);
         let mut units = 0u32;
         for (i, c) in content.char_indices() {
@@ -189,12 +200,22 @@ mod tests {
         let index = LineIndex::new(text);
         let x = text.find('x').map(|i| i as u32).unwrap_or_default();
         assert_eq!(index.line_col(text, x), LineCol { line: 2, column: 7 });
-        assert_eq!(index.position(text, x, Encoding::Utf16), (1, 8));
+        assert_eq!(index.position(text, x, Encoding::Utf16), (1, 7));
         assert_eq!(index.position(text, x, Encoding::Utf8), (1, 10));
-        assert_eq!(index.offset(text, 1, 8, Encoding::Utf16), x);
+        assert_eq!(index.offset(text, 1, 7, Encoding::Utf16), x);
         assert_eq!(index.offset(text, 1, 10, Encoding::Utf8), x);
         assert_eq!(index.line_count(), 3);
         assert_eq!(index.line_range(1).slice(text), "RUN é😀x");
+    }
+
+    #[test]
+    fn byte_order_mark_is_invisible() {
+        let text = "\u{feff}FROM a\nRUN b";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(index.position(text, 8, Encoding::Utf16), (0, 5));
+        assert_eq!(index.offset(text, 0, 0, Encoding::Utf16), 3);
+        assert_eq!(index.line_col(text, 10), LineCol { line: 2, column: 1 });
     }
 
     #[test]
