@@ -1,0 +1,59 @@
+//! The one list of rules, sorted by code. Adding a rule: write
+//! `rules/<code>_<name>.rs` and add its line here.
+
+use crate::engine::RuleEntry;
+
+pub mod syntax_errors;
+
+pub mod dl3000_workdir_relative_path;
+pub mod ll102_from_as_casing;
+
+/// Every rule, sorted by code.
+pub static RULES: &[&RuleEntry] = &[
+    &dl3000_workdir_relative_path::RULE,
+    &syntax_errors::LL001,
+    &syntax_errors::LL002,
+    &syntax_errors::LL003,
+    &syntax_errors::LL004,
+    &syntax_errors::LL005,
+    &syntax_errors::LL006,
+    &syntax_errors::LL007,
+    &syntax_errors::LL008,
+    &syntax_errors::LL009,
+    &syntax_errors::LL010,
+    &syntax_errors::LL011,
+    &syntax_errors::LL013,
+    &syntax_errors::LL014,
+    &ll102_from_as_casing::RULE,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    #[test]
+    fn registry_is_sorted_and_unique() {
+        let codes: Vec<_> = RULES.iter().map(|r| r.meta.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "RULES must be sorted by code, without duplicates");
+        let mut names: Vec<_> = RULES.iter().map(|r| r.meta.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "rule names must be unique");
+        for rule in RULES {
+            let name = rule.meta.name;
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name} is not kebab-case"
+            );
+            assert!(
+                rule.meta.docs().contains("## What it does"),
+                "{} has no `## What it does`",
+                rule.meta.code
+            );
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The lint engine: runs every enabled rule over a parsed file in one pass,
+//! turns syntax errors into findings, and applies fixes to a fixed point.
+//! Pure: no file or terminal I/O.
+
+mod checker;
+mod rule;
+mod settings;
+
+pub use checker::Checker;
+pub use rule::{
+    Category, DOCS_URL, FixAvailability, Run, RuleEntry, RuleMeta, RuleVariant, Status, Violation,
+};
+pub use settings::{RuleOptions, Selection, Settings, UnknownSelector, find, resolve};
+
+use crate::diagnostic::Diagnostic;
+use crate::fix as fixes;
+use crate::rules::{RULES, syntax_errors};
+use crate::semantic::Stages;
+use crate::syntax::{self, Args, Dockerfile};
+
+/// Lints a source text.
+pub fn lint(source: &str, settings: &Settings) -> Vec<Diagnostic> {
+    lint_file(&syntax::parse(source), settings)
+}
+
+/// A file's bytes as text, and the findings in it.
+#[derive(Debug)]
+pub struct Linted<'b> {
+    /// The text (lossily decoded when the bytes are not UTF-8, so that the
+    /// finding can be shown in context).
+    pub text: std::borrow::Cow<'b, str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints raw file content. Bytes that are not UTF-8 text (another encoding,
+/// or binary data with NUL bytes) give one `LL013` finding at the first
+/// offending byte instead of lint results.
+pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
+    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+    let problem = match (bytes.iter().position(|&b| b == 0), std::str::from_utf8(bytes)) {
+        _ if utf16 => (
+            0,
+            "the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8".to_string(),
+        ),
+        (None, Ok(text)) => {
+            return Linted {
+                text: std::borrow::Cow::Borrowed(text),
+                diagnostics: lint(text, settings),
+            };
+        }
+        (Some(nul), _) => (
+            nul,
+            "binary file: contains a NUL byte, not Dockerfile text".to_string(),
+        ),
+        (None, Err(e)) => {
+            let at = e.valid_up_to();
+            (
+                at,
+                format!(
+                    "invalid UTF-8: byte 0x{:02x} is not UTF-8 text (is the file in another encoding?)",
+                    bytes[at]
+                ),
+            )
+        }
+    };
+    let (offset, message) = problem;
+    let text = String::from_utf8_lossy(bytes);
+    let start = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= offset)
+        .unwrap_or(text.len());
+    let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+    let meta = syntax_errors::meta(syntax::SyntaxErrorKind::InvalidEncoding);
+    let mut diagnostics = Vec::new();
+    if settings.is_enabled(meta) {
+        diagnostics.push(Diagnostic {
+            code: meta.code,
+            name: meta.name,
+            severity: settings.severity_of(meta),
+            message,
+            help: Some("Save the file as UTF-8 text".to_string()),
+            range: syntax::TextRange::from_usize(start, end),
+            fix: None,
+            related: Vec::new(),
+        });
+    }
+    Linted { text, diagnostics }
+}
+
+/// Lints a parsed file: syntax errors, then every enabled rule, sorted by
+/// position and code.
+pub fn lint_file(file: &Dockerfile<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    let stages = Stages::new(file);
+    let mut checker = Checker::new(file, settings, &stages);
+    for error in &file.errors {
+        let meta = syntax_errors::meta(error.kind);
+        if settings.is_enabled(meta) {
+            checker.diagnostics.push(Diagnostic {
+                code: meta.code,
+                name: meta.name,
+                severity: settings.severity_of(meta),
+                message: error.message.clone(),
+                help: None,
+                range: error.range,
+                fix: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    for (index, inst) in file.instructions.iter().enumerate() {
+        checker.index = index;
+        let mut current = Some(inst);
+        while let Some(inst) = current {
+            for &rule in settings.rules_for(inst.kind) {
+                if let Run::Instruction(_, check) = RULES[rule].run {
+                    checker.rule = Some(RULES[rule].meta);
+                    check(&mut checker, inst);
+                }
+            }
+            current = match &inst.args {
+                Args::Onbuild(inner) => inner.as_deref(),
+                _ => None,
+            };
+        }
+    }
+    for &rule in settings.file_rules() {
+        if let Run::File(check) = RULES[rule].run {
+            checker.rule = Some(RULES[rule].meta);
+            check(&mut checker);
+        }
+    }
+    let mut diagnostics = checker.diagnostics;
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics
+}
+
+/// What fixing a source produced.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    /// The fixed text (equal to the input when nothing applied).
+    pub text: String,
+    /// How many fixes were applied over all passes.
+    pub applied: usize,
+    /// Findings left in the fixed text.
+    pub remaining: Vec<Diagnostic>,
+}
+
+/// Fix passes before giving up on convergence.
+const MAX_FIX_PASSES: usize = 16;
+
+/// Applies safe fixes (and unsafe ones when asked) until nothing changes. A
+/// pass whose result would have more syntax errors than the original is
+/// retried fix by fix, keeping only the fixes that do not add errors.
+pub fn fix(source: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome {
+    let baseline = syntax::parse(source).errors.len();
+    let mut text = source.to_string();
+    let mut applied = 0;
+    for _ in 0..MAX_FIX_PASSES {
+        let diagnostics = lint(&text, settings);
+        let fixes: Vec<&fixes::Fix> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.allowed(unsafe_fixes))
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let (candidate, n) = fixes::apply(&text, fixes.iter().copied());
+        let (candidate, n) = if syntax::parse(&candidate).errors.len() > baseline {
+            one_by_one(&text, &fixes, baseline)
+        } else {
+            (candidate, n)
+        };
+        if n == 0 || candidate == text {
+            break;
+        }
+        text = candidate;
+        applied += n;
+    }
+    let remaining = lint(&text, settings);
+    FixOutcome {
+        text,
+        applied,
+        remaining,
+    }
+}
+
+/// Applies fixes one at a time, skipping each that adds a syntax error.
+fn one_by_one(source: &str, fixes: &[&fixes::Fix], baseline: usize) -> (String, usize) {
+    let mut kept: Vec<&fixes::Fix> = Vec::new();
+    for &f in fixes {
+        let mut trial = kept.clone();
+        trial.push(f);
+        let (text, n) = fixes::apply(source, trial.iter().copied());
+        if n == trial.len() && syntax::parse(&text).errors.len() <= baseline {
+            kept = trial;
+        }
+    }
+    fixes::apply(source, kept.iter().copied())
+}

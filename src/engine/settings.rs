@@ -1,0 +1,214 @@
+//! Which rules run, at which severity, with which options. Built once (from
+//! the command line and configuration) and shared by every file.
+
+use std::collections::HashMap;
+
+use super::rule::{Run, RuleEntry, RuleMeta, Status};
+use crate::diagnostic::Severity;
+use crate::rules::RULES;
+use crate::syntax::Keyword;
+
+/// A rule selector that names nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule or prefix `{0}`")]
+pub struct UnknownSelector(pub String);
+
+/// Rule selection as the user wrote it.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Replaces the default set when given.
+    pub select: Option<Vec<String>>,
+    /// Added to the set.
+    pub extend_select: Vec<String>,
+    /// Removed from the set.
+    pub ignore: Vec<String>,
+}
+
+/// Options that individual rules read.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// Registries images may come from (DL3026); empty means any.
+    pub trusted_registries: Vec<String>,
+    /// Labels every image must have, with the format of their value.
+    pub required_labels: Vec<(String, String)>,
+    /// Labels outside `required_labels` are findings (hadolint `strict-labels`).
+    pub strict_labels: bool,
+}
+
+/// Resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    enabled: Vec<bool>,
+    severity: HashMap<&'static str, Severity>,
+    pub options: RuleOptions,
+    /// Honour `# layerlint ignore=` and compatible comments.
+    pub inline_ignores: bool,
+    /// Indices of enabled instruction rules, per keyword.
+    by_keyword: Vec<Vec<usize>>,
+    /// Indices of enabled whole-file rules.
+    file_rules: Vec<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let enabled = RULES
+            .iter()
+            .map(|r| r.meta.default_enabled && r.meta.status == Status::Stable)
+            .collect();
+        Self::from_enabled(enabled)
+    }
+}
+
+fn keyword_slot(k: Keyword) -> usize {
+    k as usize
+}
+
+impl Settings {
+    fn from_enabled(enabled: Vec<bool>) -> Self {
+        let mut by_keyword = vec![Vec::new(); Keyword::ALL.len() + 1];
+        let mut file_rules = Vec::new();
+        for (i, rule) in RULES.iter().enumerate() {
+            if !enabled[i] {
+                continue;
+            }
+            match rule.run {
+                Run::Instruction(kinds, _) => {
+                    for &k in kinds {
+                        by_keyword[keyword_slot(k)].push(i);
+                    }
+                }
+                Run::File(_) => file_rules.push(i),
+                Run::Engine => {}
+            }
+        }
+        Self {
+            enabled,
+            severity: HashMap::new(),
+            options: RuleOptions::default(),
+            inline_ignores: true,
+            by_keyword,
+            file_rules,
+        }
+    }
+
+    /// Settings from a selection: the default set (or `select`), plus
+    /// `extend_select`, minus `ignore`.
+    pub fn from_selection(selection: &Selection) -> Result<Self, UnknownSelector> {
+        let mut enabled: Vec<bool> = match &selection.select {
+            None => Settings::default().enabled,
+            Some(list) => {
+                let mut e = vec![false; RULES.len()];
+                for s in list {
+                    for i in resolve(s)? {
+                        e[i] = true;
+                    }
+                }
+                e
+            }
+        };
+        for s in &selection.extend_select {
+            for i in resolve(s)? {
+                enabled[i] = true;
+            }
+        }
+        for s in &selection.ignore {
+            for i in resolve(s)? {
+                enabled[i] = false;
+            }
+        }
+        let mut settings = Self::from_enabled(enabled);
+        settings.options = RuleOptions::default();
+        Ok(settings)
+    }
+
+    /// Settings with exactly the given rules enabled (tests, `--select`).
+    pub fn only(codes: &[&str]) -> Result<Self, UnknownSelector> {
+        Self::from_selection(&Selection {
+            select: Some(codes.iter().map(ToString::to_string).collect()),
+            ..Selection::default()
+        })
+    }
+
+    pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
+        RULES
+            .iter()
+            .position(|r| std::ptr::eq(r.meta, meta))
+            .is_some_and(|i| self.enabled[i])
+    }
+
+    pub fn enabled_rules(&self) -> impl Iterator<Item = &'static RuleEntry> + '_ {
+        RULES
+            .iter()
+            .zip(&self.enabled)
+            .filter_map(|(r, &e)| e.then_some(*r))
+    }
+
+    /// Overrides a rule's severity.
+    pub fn set_severity(&mut self, code: &'static str, severity: Severity) {
+        self.severity.insert(code, severity);
+    }
+
+    pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
+        self.severity.get(meta.code).copied().unwrap_or(meta.severity)
+    }
+
+    pub(crate) fn rules_for(&self, kind: Keyword) -> &[usize] {
+        &self.by_keyword[keyword_slot(kind)]
+    }
+
+    pub(crate) fn file_rules(&self) -> &[usize] {
+        &self.file_rules
+    }
+}
+
+/// The registry indices a selector names: a code, a name, an alias (which
+/// may name several rules), a code prefix such as `LL2` or `DL30`, or `ALL`.
+/// Case-insensitive.
+pub fn resolve(selector: &str) -> Result<Vec<usize>, UnknownSelector> {
+    let s = selector.trim();
+    let hits: Vec<usize> = if s.eq_ignore_ascii_case("all") {
+        (0..RULES.len()).collect()
+    } else {
+        let exact: Vec<usize> = RULES
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.meta.code.eq_ignore_ascii_case(s)
+                    || r.meta.name.eq_ignore_ascii_case(s)
+                    || r.meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if exact.is_empty() && s.len() >= 2 {
+            RULES
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.meta
+                        .code
+                        .get(..s.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(s))
+                })
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            exact
+        }
+    };
+    if hits.is_empty() {
+        Err(UnknownSelector(selector.to_string()))
+    } else {
+        Ok(hits)
+    }
+}
+
+/// The rule with this code, name or alias (the first, for an alias that
+/// names several).
+pub fn find(name: &str) -> Option<&'static RuleEntry> {
+    let s = name.trim();
+    RULES.iter().copied().find(|r| {
+        r.meta.code.eq_ignore_ascii_case(s)
+            || r.meta.name.eq_ignore_ascii_case(s)
+            || r.meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
+    })
+}

@@ -1,0 +1,5 @@
+//! The semantic model on top of the syntax tree.
+
+pub mod stages;
+
+pub use stages::{Stage, Stages};
