@@ -37,7 +37,10 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(codes, sorted, "RULES must be sorted by code, without duplicates");
+        assert_eq!(
+            codes, sorted,
+            "RULES must be sorted by code, without duplicates"
+        );
         let mut names: Vec<_> = RULES.iter().map(|r| r.meta.name).collect();
         names.sort_unstable();
         let before = names.len();
@@ -46,7 +49,8 @@ mod tests {
         for rule in RULES {
             let name = rule.meta.name;
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name} is not kebab-case"
             );
             assert!(

@@ -2,7 +2,7 @@
 //! engine from the parser's errors.
 
 use crate::diagnostic::Severity;
-use crate::engine::{Category, FixAvailability, Run, RuleEntry, RuleMeta, Status};
+use crate::engine::{Category, FixAvailability, RuleEntry, RuleMeta, Run, Status};
 use crate::syntax::SyntaxErrorKind;
 
 macro_rules! syntax_rule {
@@ -51,7 +51,11 @@ BuildKit reads Dockerfiles line by line with a 64 KiB buffer and fails on a long
 Split the line with continuation lines, or move the data into a file that is copied into the image.
 ");
 
-syntax_rule!(LL003_META, LL003, InvalidDirective, "## What it does
+syntax_rule!(
+    LL003_META,
+    LL003,
+    InvalidDirective,
+    "## What it does
 Flags an `escape` parser directive whose value is neither `\\` nor `` ` ``.
 
 ## Why is this bad?
@@ -68,9 +72,14 @@ Use instead:
 # escape=`
 FROM alpine:3.20
 ```
-");
+"
+);
 
-syntax_rule!(LL004_META, LL004, DuplicateDirective, "## What it does
+syntax_rule!(
+    LL004_META,
+    LL004,
+    DuplicateDirective,
+    "## What it does
 Flags a parser directive (`syntax`, `escape`, `check`) given twice.
 
 ## Why is this bad?
@@ -88,7 +97,8 @@ Use instead:
 # syntax=docker/dockerfile:1.7
 FROM alpine:3.20
 ```
-");
+"
+);
 
 syntax_rule!(LL005_META, LL005, UnterminatedHeredoc, "## What it does
 Flags a heredoc (`<<EOF`) whose terminator line never comes.
@@ -132,7 +142,11 @@ CMD [\"sleep\", \"10\"]
 ```
 ");
 
-syntax_rule!(LL007_META, LL007, MissingKeyValue, "## What it does
+syntax_rule!(
+    LL007_META,
+    LL007,
+    MissingKeyValue,
+    "## What it does
 Flags `ENV` or `LABEL` with a key and no value, or a word without `=` in the `key=value` form.
 
 ## Why is this bad?
@@ -149,7 +163,8 @@ Use instead:
 FROM alpine:3.20
 ENV PATH=/usr/local/bin:$PATH
 ```
-");
+"
+);
 
 syntax_rule!(LL008_META, LL008, UnknownInstruction, "## What it does
 Flags an instruction keyword that does not exist.
@@ -191,7 +206,11 @@ COPY app.py /app/
 ```
 ");
 
-syntax_rule!(LL010_META, LL010, UnknownFlag, "## What it does
+syntax_rule!(
+    LL010_META,
+    LL010,
+    UnknownFlag,
+    "## What it does
 Flags a `--flag` that the instruction does not accept.
 
 ## Why is this bad?
@@ -208,7 +227,8 @@ Use instead:
 FROM alpine:3.20
 COPY --chown=app app /app
 ```
-");
+"
+);
 
 syntax_rule!(LL011_META, LL011, InvalidFlagValue, "## What it does
 Flags a flag whose value is missing or malformed, or a flag given twice.
@@ -230,19 +250,29 @@ HEALTHCHECK --interval=30s CMD true
 ");
 
 // Registered with the variable-expansion model, which reports it.
-syntax_rule!(LL012_META, LL012, BadSubstitution, "## What it does
+syntax_rule!(
+    LL012_META,
+    LL012,
+    BadSubstitution,
+    "## What it does
 Flags an invalid variable substitution such as `${}` or an unterminated `${NAME`.
 
 ## Why is this bad?
 The build fails with \"bad substitution\" or \"missing '}'\".
-");
+"
+);
 
-syntax_rule!(LL013_META, LL013, InvalidEncoding, "## What it does
+syntax_rule!(
+    LL013_META,
+    LL013,
+    InvalidEncoding,
+    "## What it does
 Flags a file that is not UTF-8 text: binary data, or text in another encoding.
 
 ## Why is this bad?
 A Dockerfile must be UTF-8. layerlint names the line and column of the first byte that is not.
-");
+"
+);
 
 syntax_rule!(LL014_META, LL014, InvalidArgument, "## What it does
 Flags an argument the instruction cannot take: an invalid stage name, `SHELL` not in JSON form, an unknown `HEALTHCHECK` type, `ONBUILD FROM`, and the like.
@@ -292,7 +322,9 @@ mod tests {
     #[test]
     fn ll013_invalid_encoding() {
         use std::fmt::Write as _;
-        let settings = crate::Settings::only(&["LL013"]).expect("LL013 resolves");
+        let Ok(settings) = crate::Settings::only(&["LL013"]) else {
+            panic!("LL013 must resolve");
+        };
         let cases: [&[u8]; 3] = [
             b"FROM alpine\nLABEL caf\xe9=1\n",
             b"FROM alpine\nRUN echo \x00\x01\x02\n",
@@ -358,7 +390,10 @@ mod tests {
             &super::LL003,
             Cases {
                 bad: &["# escape=x\nFROM alpine\n", "# escape= \nFROM alpine\n"],
-                good: &["# escape=\\\nFROM alpine\n", "# hello\n# escape=x\nFROM alpine\n"],
+                good: &[
+                    "# escape=\\\nFROM alpine\n",
+                    "# hello\n# escape=x\nFROM alpine\n",
+                ],
                 fixes: NONE,
             },
         );
@@ -369,8 +404,14 @@ mod tests {
         test_rule(
             &super::LL004,
             Cases {
-                bad: &["# escape=`\n# ESCAPE=`\nFROM alpine\n", "#check=skip=all\n#check=error=true\nFROM a\n"],
-                good: &["# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine\n", "FROM a\n# syntax=x\n# syntax=y\n"],
+                bad: &[
+                    "# escape=`\n# ESCAPE=`\nFROM alpine\n",
+                    "#check=skip=all\n#check=error=true\nFROM a\n",
+                ],
+                good: &[
+                    "# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine\n",
+                    "FROM a\n# syntax=x\n# syntax=y\n",
+                ],
                 fixes: NONE,
             },
         );
@@ -381,8 +422,15 @@ mod tests {
         test_rule(
             &super::LL005,
             Cases {
-                bad: &["FROM alpine\nRUN <<EOF\necho hi\n", "FROM alpine\nCOPY <<a <<b /x\n1\na\n2\n"],
-                good: &["FROM alpine\nRUN <<EOF\necho hi\nEOF\n", "FROM alpine\nRUN <<-EOF\n\techo hi\n\tEOF\n", "FROM alpine\nRUN [\"<<EOF\"]\n"],
+                bad: &[
+                    "FROM alpine\nRUN <<EOF\necho hi\n",
+                    "FROM alpine\nCOPY <<a <<b /x\n1\na\n2\n",
+                ],
+                good: &[
+                    "FROM alpine\nRUN <<EOF\necho hi\nEOF\n",
+                    "FROM alpine\nRUN <<-EOF\n\techo hi\n\tEOF\n",
+                    "FROM alpine\nRUN [\"<<EOF\"]\n",
+                ],
                 fixes: NONE,
             },
         );
@@ -393,8 +441,113 @@ mod tests {
         test_rule(
             &super::LL006,
             Cases {
-                bad: &["FROM a\nCMD [\"a\", 1]\n", "FROM a\nCOPY [\"a\", null] \n", "FROM a\nHEALTHCHECK CMD [true]\n"],
+                bad: &[
+                    "FROM a\nCMD [\"a\", 1]\n",
+                    "FROM a\nCOPY [\"a\", null] \n",
+                    "FROM a\nHEALTHCHECK CMD [true]\n",
+                ],
                 good: &["FROM a\nCMD [\"a\", \"1\"]\n", "FROM a\nCMD [\"a\", 1\n"],
+                fixes: NONE,
+            },
+        );
+    }
+
+    #[test]
+    fn ll008_unknown_instruction() {
+        test_rule(
+            &super::LL008,
+            Cases {
+                bad: &[
+                    "FROM a\nRUNN echo\n",
+                    "FROM a\nRUN apk add curl\n    git\n",
+                    "FROM a\nONBUILD COPPY a b\n",
+                ],
+                good: &[
+                    "FROM a\nrun echo\n",
+                    "FROM a\nRUN apk add curl \\\n    git\n",
+                ],
+                fixes: NONE,
+            },
+        );
+    }
+
+    #[test]
+    fn ll009_argument_count() {
+        test_rule(
+            &super::LL009,
+            Cases {
+                bad: &[
+                    "FROM a\nCOPY app.py\n",
+                    "FROM\n",
+                    "FROM a\nWORKDIR\n",
+                    "FROM a b\n",
+                ],
+                good: &[
+                    "FROM a\nCOPY <<EOF /app.py\nprint()\nEOF\n",
+                    "FROM a AS b\n",
+                    "FROM a\nCMD\n",
+                ],
+                fixes: NONE,
+            },
+        );
+    }
+
+    #[test]
+    fn ll010_unknown_flag() {
+        test_rule(
+            &super::LL010,
+            Cases {
+                bad: &[
+                    "FROM a\nCOPY --owner=app a /b\n",
+                    "FROM --plattform=linux/amd64 a\n",
+                    "FROM a\nCMD --x [\"a\"]\n",
+                ],
+                good: &[
+                    "FROM --platform=$BUILDPLATFORM a\nCOPY --chown=app --chmod=644 --link a /b\n",
+                    "FROM a\nRUN --mount=type=cache,target=/root/.cache --network=none make\n",
+                ],
+                fixes: NONE,
+            },
+        );
+    }
+
+    #[test]
+    fn ll011_invalid_flag_value() {
+        test_rule(
+            &super::LL011,
+            Cases {
+                bad: &[
+                    "FROM a\nHEALTHCHECK --interval=30 CMD true\n",
+                    "FROM a\nCOPY --link=maybe a /b\n",
+                    "FROM a\nCOPY --from=x --from=y a /b\n",
+                    "FROM a\nHEALTHCHECK --retries=x CMD true\n",
+                    "FROM a\nRUN --network=internet make\n",
+                ],
+                good: &[
+                    "FROM a\nHEALTHCHECK --interval=1m30s --retries=3 CMD true\n",
+                    "FROM a\nCOPY --link=false --chmod=0755 a /b\n",
+                ],
+                fixes: NONE,
+            },
+        );
+    }
+
+    #[test]
+    fn ll014_invalid_argument() {
+        test_rule(
+            &super::LL014,
+            Cases {
+                bad: &[
+                    "FROM a AS 1st\n",
+                    "FROM a TO b\n",
+                    "FROM a\nSHELL /bin/bash -c\n",
+                    "FROM a\nHEALTHCHECK CONNECT tcp\n",
+                    "FROM a\nHEALTHCHECK NONE CMD x\n",
+                ],
+                good: &[
+                    "FROM a AS First\n",
+                    "FROM a\nSHELL [\"/bin/bash\", \"-c\"]\nHEALTHCHECK NONE\n",
+                ],
                 fixes: NONE,
             },
         );

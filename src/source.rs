@@ -122,7 +122,7 @@ pub fn line_col_of_bytes(bytes: &[u8], offset: usize) -> (u32, u32) {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = bytecount(prefix, b'\n') + 1;
     let column = String::from_utf8_lossy(&prefix[line_start..])
         .chars()
         .count()
@@ -131,4 +131,8 @@ pub fn line_col_of_bytes(bytes: &[u8], offset: usize) -> (u32, u32) {
         u32::try_from(line).unwrap_or(u32::MAX),
         u32::try_from(column).unwrap_or(u32::MAX),
     )
+}
+
+fn bytecount(bytes: &[u8], needle: u8) -> usize {
+    bytes.split(|&b| b == needle).count() - 1
 }

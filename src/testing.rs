@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{self, FixAvailability, RuleEntry, Run, Settings};
+use crate::engine::{self, FixAvailability, RuleEntry, Run, Settings, Status};
 use crate::rules::RULES;
 use crate::syntax::{self, TextRange};
 
@@ -30,7 +30,7 @@ pub struct Cases {
     pub fixes: &'static [(&'static str, &'static str)],
 }
 
-/// The ```dockerfile blocks of the *Example* and *Use instead* parts of the docs.
+/// The `dockerfile` code blocks of the *Example* and *Use instead* parts of the docs.
 pub fn doc_examples(docs: &str) -> (Vec<String>, Vec<String>) {
     let Some(example_at) = docs.find("## Example") else {
         return (Vec::new(), Vec::new());
@@ -65,7 +65,11 @@ fn settings_for(rule: &RuleEntry) -> Settings {
 fn lint_checked(rule: &RuleEntry, settings: &Settings, source: &str) -> Vec<Diagnostic> {
     let diagnostics = engine::lint(source, settings);
     for d in &diagnostics {
-        assert_eq!(d.code, rule.meta.code, "unexpected {} in {source:?}", d.code);
+        assert_eq!(
+            d.code, rule.meta.code,
+            "unexpected {} in {source:?}",
+            d.code
+        );
         check_range(source, d.range, &format!("{} range", d.code));
         for r in &d.related {
             check_range(source, r.range, "related range");
@@ -76,7 +80,10 @@ fn lint_checked(rule: &RuleEntry, settings: &Settings, source: &str) -> Vec<Diag
                 panic!("{} declares no fix but emitted one", d.code)
             }
             (FixAvailability::Always, None) => {
-                panic!("{} declares a fix always but emitted none for {source:?}", d.code)
+                panic!(
+                    "{} declares a fix always but emitted none for {source:?}",
+                    d.code
+                )
             }
             _ => {}
         }
@@ -106,7 +113,8 @@ fn check_range(source: &str, range: TextRange, what: &str) {
         source.len()
     );
     assert!(
-        source.is_char_boundary(range.start as usize) && source.is_char_boundary(range.end as usize),
+        source.is_char_boundary(range.start as usize)
+            && source.is_char_boundary(range.end as usize),
         "{what} {range:?} splits a character"
     );
 }
@@ -150,8 +158,16 @@ pub fn test_rule(rule: &'static RuleEntry, cases: Cases) {
     let settings = settings_for(rule);
     let (examples, use_instead) = doc_examples(&meta.docs());
     if !matches!(rule.run, Run::Engine) {
-        assert!(!examples.is_empty(), "{}: docs need an ```dockerfile example", meta.code);
-        assert!(!use_instead.is_empty(), "{}: docs need a `Use instead` block", meta.code);
+        assert!(
+            !examples.is_empty(),
+            "{}: docs need an ```dockerfile example",
+            meta.code
+        );
+        assert!(
+            !use_instead.is_empty(),
+            "{}: docs need a `Use instead` block",
+            meta.code
+        );
     }
     for example in &examples {
         assert!(
@@ -172,17 +188,33 @@ pub fn test_rule(rule: &'static RuleEntry, cases: Cases) {
     let mut any_fix = false;
     for bad in cases.bad {
         let found = lint_checked(rule, &settings, bad);
-        assert!(!found.is_empty(), "{}: bad case not flagged:\n{bad}", meta.code);
+        assert!(
+            !found.is_empty(),
+            "{}: bad case not flagged:\n{bad}",
+            meta.code
+        );
         any_fix |= found.iter().any(|d| d.fix.is_some());
         fix_checked(rule, &settings, bad);
     }
     for good in cases.good {
         let found = lint_checked(rule, &settings, good);
-        assert!(found.is_empty(), "{}: good case flagged: {found:?}\n{good}", meta.code);
+        assert!(
+            found.is_empty(),
+            "{}: good case flagged: {found:?}\n{good}",
+            meta.code
+        );
     }
     if meta.fix != FixAvailability::None {
-        assert!(any_fix, "{}: declares fixes but no bad case has one", meta.code);
-        assert!(!cases.fixes.is_empty(), "{}: declares fixes but has no fix cases", meta.code);
+        assert!(
+            any_fix,
+            "{}: declares fixes but no bad case has one",
+            meta.code
+        );
+        assert!(
+            !cases.fixes.is_empty(),
+            "{}: declares fixes but has no fix cases",
+            meta.code
+        );
     }
     for (input, expected) in cases.fixes {
         let fixed = fix_checked(rule, &settings, input);
@@ -219,7 +251,13 @@ fn render_cases(rule: &RuleEntry, settings: &Settings, bad: &[&str]) -> String {
         for (i, line) in source.lines().enumerate() {
             match line.char_indices().nth(120) {
                 Some((cut, _)) => {
-                    let _ = writeln!(out, "{:>3} │ {}… ({} bytes)", i + 1, &line[..cut], line.len());
+                    let _ = writeln!(
+                        out,
+                        "{:>3} │ {}… ({} bytes)",
+                        i + 1,
+                        &line[..cut],
+                        line.len()
+                    );
                 }
                 None => {
                     let _ = writeln!(out, "{:>3} │ {line}", i + 1);
@@ -243,7 +281,12 @@ fn render_cases(rule: &RuleEntry, settings: &Settings, bad: &[&str]) -> String {
             }
             if let Some(fix) = &d.fix {
                 let (fixed, _) = crate::fix::apply(source, [fix]);
-                let _ = writeln!(out, "    fix ({}): {}", fix.applicability.as_str(), fix.title);
+                let _ = writeln!(
+                    out,
+                    "    fix ({}): {}",
+                    fix.applicability.as_str(),
+                    fix.title
+                );
                 let diff = similar::TextDiff::from_lines(*source, fixed.as_str());
                 for change in diff.iter_all_changes() {
                     let sign = match change.tag() {
@@ -297,7 +340,7 @@ pub fn readme_rule_table() -> String {
         } else {
             format!(" ({})", m.aliases.join(", "))
         };
-        let status = if m.status == crate::engine::Status::Preview {
+        let status = if m.status == Status::Preview {
             " (preview)"
         } else if !m.default_enabled {
             " (opt-in)"

@@ -2,7 +2,7 @@
 //! rendered compactly with every value and its line:column range. Review a
 //! changed snapshot before accepting it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -64,7 +64,12 @@ impl Render<'_> {
             self.word(&inst.keyword)
         );
         for flag in &inst.flags {
-            let _ = write!(line, " flag[{} {}", self.pos(flag.range), self.word(&flag.name));
+            let _ = write!(
+                line,
+                " flag[{} {}",
+                self.pos(flag.range),
+                self.word(&flag.name)
+            );
             if let Some(v) = &flag.value {
                 let _ = write!(line, " = {}", self.word(v));
             }
@@ -83,7 +88,11 @@ impl Render<'_> {
                     format!(
                         "{}{}{}",
                         self.word(&p.key),
-                        if p.equals.is_some() { " = " } else { " (legacy) " },
+                        if p.equals.is_some() {
+                            " = "
+                        } else {
+                            " (legacy) "
+                        },
                         self.word(&p.value)
                     )
                 })
@@ -133,10 +142,18 @@ impl Render<'_> {
             );
         }
         for r in &inst.empty_continuation_lines {
-            let _ = writeln!(self.out, "{indent}  empty continuation line {}", self.pos(*r));
+            let _ = writeln!(
+                self.out,
+                "{indent}  empty continuation line {}",
+                self.pos(*r)
+            );
         }
         for r in &inst.continuation_comments {
-            let _ = writeln!(self.out, "{indent}  comment in continuation {}", self.pos(*r));
+            let _ = writeln!(
+                self.out,
+                "{indent}  comment in continuation {}",
+                self.pos(*r)
+            );
         }
     }
 }

@@ -20,7 +20,11 @@ pub struct Checker<'f, 's> {
 }
 
 impl<'f, 's> Checker<'f, 's> {
-    pub(crate) fn new(file: &'f Dockerfile<'s>, settings: &'f Settings, stages: &'f Stages<'s>) -> Self {
+    pub(crate) fn new(
+        file: &'f Dockerfile<'s>,
+        settings: &'f Settings,
+        stages: &'f Stages<'s>,
+    ) -> Self {
         Self {
             file,
             settings,
@@ -53,6 +57,7 @@ impl<'f, 's> Checker<'f, 's> {
 
     /// Reports a violation at `range`; returns the diagnostic so a fix or
     /// related locations can be attached.
+    #[allow(clippy::needless_pass_by_value)] // violations are built at the call
     pub fn report<V: Violation>(&mut self, violation: V, range: TextRange) -> &mut Diagnostic {
         let meta = V::meta();
         let severity = self.settings.severity_of(meta);

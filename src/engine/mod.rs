@@ -8,7 +8,7 @@ mod settings;
 
 pub use checker::Checker;
 pub use rule::{
-    Category, DOCS_URL, FixAvailability, Run, RuleEntry, RuleMeta, RuleVariant, Status, Violation,
+    Category, DOCS_URL, FixAvailability, RuleEntry, RuleMeta, RuleVariant, Run, Status, Violation,
 };
 pub use settings::{RuleOptions, Selection, Settings, UnknownSelector, find, resolve};
 
@@ -37,10 +37,14 @@ pub struct Linted<'b> {
 /// offending byte instead of lint results.
 pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
     let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
-    let problem = match (bytes.iter().position(|&b| b == 0), std::str::from_utf8(bytes)) {
+    let problem = match (
+        bytes.iter().position(|&b| b == 0),
+        std::str::from_utf8(bytes),
+    ) {
         _ if utf16 => (
             0,
-            "the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8".to_string(),
+            "the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8"
+                .to_string(),
         ),
         (None, Ok(text)) => {
             return Linted {
@@ -70,7 +74,10 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
         .map(|(i, _)| i)
         .find(|&i| i >= offset)
         .unwrap_or(text.len());
-    let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+    let end = text[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
     let meta = syntax_errors::meta(syntax::SyntaxErrorKind::InvalidEncoding);
     let mut diagnostics = Vec::new();
     if settings.is_enabled(meta) {

@@ -137,7 +137,10 @@ impl RuleMeta {
 pub enum Run {
     /// Once per instruction of the listed kinds (ONBUILD's wrapped instruction
     /// included).
-    Instruction(&'static [Keyword], fn(&mut Checker<'_, '_>, &Instruction<'_>)),
+    Instruction(
+        &'static [Keyword],
+        fn(&mut Checker<'_, '_>, &Instruction<'_>),
+    ),
     /// Once per file.
     File(fn(&mut Checker<'_, '_>)),
     /// Reported by the engine itself (syntax errors, unused suppressions).

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::rule::{Run, RuleEntry, RuleMeta, Status};
+use super::rule::{RuleEntry, RuleMeta, Run, Status};
 use crate::diagnostic::Severity;
 use crate::rules::RULES;
 use crate::syntax::Keyword;
@@ -149,7 +149,10 @@ impl Settings {
     }
 
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
-        self.severity.get(meta.code).copied().unwrap_or(meta.severity)
+        self.severity
+            .get(meta.code)
+            .copied()
+            .unwrap_or(meta.severity)
     }
 
     pub(crate) fn rules_for(&self, kind: Keyword) -> &[usize] {

@@ -240,30 +240,17 @@ impl Flag<'_> {
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum Args<'a> {
     /// `FROM`, `EXPOSE`: whitespace separated words, verbatim.
-    Words {
-        words: Vec<Word<'a>>,
-    },
+    Words { words: Vec<Word<'a>> },
     /// `RUN`, `CMD`, `ENTRYPOINT`, `SHELL`.
-    Command {
-        command: CommandLine<'a>,
-    },
+    Command { command: CommandLine<'a> },
     /// `COPY`, `ADD`, `VOLUME`: a JSON array or whitespace separated words.
-    Paths {
-        json: bool,
-        paths: Vec<Word<'a>>,
-    },
+    Paths { json: bool, paths: Vec<Word<'a>> },
     /// `ENV`, `LABEL`.
-    KeyValues {
-        pairs: Vec<KeyValue<'a>>,
-    },
+    KeyValues { pairs: Vec<KeyValue<'a>> },
     /// `ARG`.
-    ArgDecls {
-        decls: Vec<ArgDecl<'a>>,
-    },
+    ArgDecls { decls: Vec<ArgDecl<'a>> },
     /// `USER`, `WORKDIR`, `STOPSIGNAL`, `MAINTAINER`: the whole text.
-    Text {
-        text: Option<Word<'a>>,
-    },
+    Text { text: Option<Word<'a>> },
     Healthcheck {
         /// `CMD`, `NONE`, or whatever word was written there.
         kind: Option<Word<'a>>,
@@ -278,6 +265,7 @@ pub enum Args<'a> {
 
 /// Serializes `ONBUILD`'s wrapped instruction as `{"instruction": …}` so the
 /// enum's `form` tag has a map to sit in.
+#[allow(clippy::ref_option)] // the signature serde's `serialize_with` requires
 fn serialize_onbuild<S: serde::Serializer>(
     inner: &Option<Box<Instruction<'_>>>,
     serializer: S,

@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn strings_and_escapes() {
-        assert_eq!(values(r#"[]"#), Some(vec![]));
+        assert_eq!(values("[]"), Some(vec![]));
         assert_eq!(
             values(r#"[ "a" , "b" ]"#),
             Some(vec!["a".into(), "b".into()])

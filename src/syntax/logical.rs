@@ -37,6 +37,13 @@ impl<'a> Logical<'a> {
             return;
         }
         let at = self.text.len();
+        if let Cow::Borrowed(first) = self.text {
+            // Continued instructions usually run over several lines: leave
+            // room for them instead of growing the string once per line.
+            let mut owned = String::with_capacity((first.len() + piece.len()) * 4);
+            owned.push_str(first);
+            self.text = Cow::Owned(owned);
+        }
         self.text.to_mut().push_str(piece);
         self.pieces.push((at, start));
     }

@@ -8,6 +8,7 @@ mod json;
 mod logical;
 pub mod parser;
 pub mod text;
+mod validate;
 
 pub use ast::*;
 pub use error::{SyntaxError, SyntaxErrorKind};

@@ -20,7 +20,7 @@ use super::ast::{
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::json::{self, JsonArray};
 use super::logical::Logical;
-use super::text::{LineIndex, TextRange};
+use super::text::{LineIndex, TextRange, find_newline};
 
 /// BuildKit reads lines with a 64 KiB buffer: a longer line is an error.
 pub const MAX_LINE_LEN: usize = 65_535;
@@ -83,7 +83,7 @@ impl<'a> FileParser<'a> {
         if start >= bytes.len() {
             return None;
         }
-        let (mut content_end, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
+        let (mut content_end, next) = match find_newline(&bytes[start..]) {
             Some(i) => (start + i, start + i + 1),
             None => (bytes.len(), bytes.len()),
         };
@@ -121,11 +121,11 @@ impl<'a> FileParser<'a> {
                 self.directives_done = true;
             }
             if trimmed.starts_with('#') {
-                if !self
+                let is_directive = self
                     .directives
                     .last()
-                    .is_some_and(|d| d.range.start as usize == first)
-                {
+                    .is_some_and(|d| d.range.start as usize == first);
+                if !is_directive {
                     self.comment(first, line.content_end, false);
                 }
                 continue;
@@ -143,6 +143,7 @@ impl<'a> FileParser<'a> {
                 "file with no instructions",
             ));
         }
+        super::validate::validate(&self.instructions, &mut self.errors);
         self.errors.sort_by_key(|e| (e.range.start, e.range.end));
         Dockerfile {
             source: self.source,
@@ -218,11 +219,14 @@ impl<'a> FileParser<'a> {
 
     /// Where the continuation escape starts, if `text` continues on the next line.
     fn continuation_cut(&self, text: &str) -> Option<usize> {
-        let body = text.trim_end_matches([' ', '\t']);
-        let before = body.strip_suffix(self.escape)?;
-        match before.chars().next_back() {
-            Some(c) if c == self.escape => None,
-            _ => Some(before.len()),
+        let body = text.trim_end_matches([' ', '\t']).as_bytes();
+        // The escape is `\` or `` ` ``: one ASCII byte, so comparing bytes
+        // is comparing characters.
+        let escape = self.escape as u8;
+        match body {
+            [.., before, last] if *last == escape && *before == escape => None,
+            [.., last] if *last == escape => Some(body.len() - 1),
+            _ => None,
         }
     }
 
@@ -621,6 +625,9 @@ fn not_string_error(logical: &Logical<'_>, lo: usize, hi: usize, errors: &mut Ve
     ));
 }
 
+/// The array's strings as words: the range covers the literal with its
+/// quotes, so the value (without them) is never a slice of that range and is
+/// always owned.
 fn json_words<'a>(
     logical: &Logical<'a>,
     base: usize,
@@ -629,12 +636,14 @@ fn json_words<'a>(
     items
         .into_iter()
         .map(|item| {
-            let mut word = logical.word(base + item.start + 1, base + item.end - 1);
-            if let Some(decoded) = item.decoded {
-                word.value = Cow::Owned(decoded);
+            let (lo, hi) = (base + item.start, base + item.end);
+            let value = item
+                .decoded
+                .unwrap_or_else(|| logical.text()[lo + 1..hi - 1].to_owned());
+            Word {
+                value: Cow::Owned(value),
+                range: logical.range(lo, hi),
             }
-            word.range = logical.range(base + item.start, base + item.end);
-            word
         })
         .collect()
 }
@@ -860,6 +869,10 @@ fn heredoc_markers(line: &str) -> Vec<Marker> {
             }
             let name_start = e - rest.len();
             let (name, quoted) = unquote_heredoc_name(rest);
+            // An empty delimiter (`<<''`) is not a heredoc in BuildKit.
+            if name.is_empty() {
+                continue;
+            }
             markers.push(Marker {
                 start: s,
                 end: e,
