@@ -88,7 +88,10 @@ impl Fix {
     pub fn span(&self) -> Option<TextRange> {
         let first = self.edits.first()?;
         let last = self.edits.last()?;
-        Some(TextRange::new(first.range.start, last.range.end.max(first.range.end)))
+        Some(TextRange::new(
+            first.range.start,
+            last.range.end.max(first.range.end),
+        ))
     }
 
     /// Whether this fix may be applied at the given level.
@@ -119,10 +122,10 @@ pub fn apply<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> (Str
                 && source.is_char_boundary(e.range.end as usize)
                 && (e.range.end as usize) <= source.len()
         });
-        let disjoint = fix
-            .edits
-            .windows(2)
-            .all(|w| w[0].range.end <= w[1].range.start && !(w[0].range.is_empty() && w[0].range == w[1].range));
+        let disjoint = fix.edits.windows(2).all(|w| {
+            w[0].range.end <= w[1].range.start
+                && !(w[0].range.is_empty() && w[0].range == w[1].range)
+        });
         if !fits_source || !disjoint || last_end.is_some_and(|end| span.start <= end) {
             continue;
         }

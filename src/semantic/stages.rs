@@ -68,6 +68,10 @@ impl<'s> Stages<'s> {
         self.stages[..before.min(self.stages.len())]
             .iter()
             .rev()
-            .find(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(name)))
+            .find(|s| {
+                s.name
+                    .as_ref()
+                    .is_some_and(|n| n.value.eq_ignore_ascii_case(name))
+            })
     }
 }
