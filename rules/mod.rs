@@ -6,11 +6,15 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3025_json_args_recommended;
+pub mod dl4000_maintainer_deprecated;
 pub mod ll102_from_as_casing;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3025_json_args_recommended::RULE,
+    &dl4000_maintainer_deprecated::RULE,
     &syntax_errors::LL001,
     &syntax_errors::LL002,
     &syntax_errors::LL003,
