@@ -6,15 +6,27 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3012_multiple_healthcheck;
+pub mod dl3024_duplicate_stage_name;
 pub mod dl3025_json_args_recommended;
+pub mod dl3043_onbuild_forbidden_trigger;
+pub mod dl3061_invalid_instruction_order;
 pub mod dl4000_maintainer_deprecated;
+pub mod dl4003_multiple_cmd;
+pub mod dl4004_multiple_entrypoint;
 pub mod ll102_from_as_casing;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3012_multiple_healthcheck::RULE,
+    &dl3024_duplicate_stage_name::RULE,
     &dl3025_json_args_recommended::RULE,
+    &dl3043_onbuild_forbidden_trigger::RULE,
+    &dl3061_invalid_instruction_order::RULE,
     &dl4000_maintainer_deprecated::RULE,
+    &dl4003_multiple_cmd::RULE,
+    &dl4004_multiple_entrypoint::RULE,
     &syntax_errors::LL001,
     &syntax_errors::LL002,
     &syntax_errors::LL003,
