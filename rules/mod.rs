@@ -6,9 +6,13 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3011_expose_port_out_of_range;
 pub mod dl3012_multiple_healthcheck;
+pub mod dl3020_add_instead_of_copy;
+pub mod dl3021_copy_multiple_sources_dest_not_dir;
 pub mod dl3024_duplicate_stage_name;
 pub mod dl3025_json_args_recommended;
+pub mod dl3029_from_platform_flag;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3061_invalid_instruction_order;
 pub mod dl4000_maintainer_deprecated;
@@ -19,9 +23,13 @@ pub mod ll102_from_as_casing;
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3011_expose_port_out_of_range::RULE,
     &dl3012_multiple_healthcheck::RULE,
+    &dl3020_add_instead_of_copy::RULE,
+    &dl3021_copy_multiple_sources_dest_not_dir::RULE,
     &dl3024_duplicate_stage_name::RULE,
     &dl3025_json_args_recommended::RULE,
+    &dl3029_from_platform_flag::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3061_invalid_instruction_order::RULE,
     &dl4000_maintainer_deprecated::RULE,
