@@ -6,7 +6,13 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod ll101_stage_name_casing;
 pub mod ll102_from_as_casing;
+pub mod ll103_empty_continuation_line;
+pub mod ll104_inconsistent_instruction_casing;
+pub mod ll107_legacy_key_value_format;
+pub mod ll110_expose_proto_casing;
+pub mod ll111_expose_invalid_format;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
@@ -24,7 +30,13 @@ pub static RULES: &[&RuleEntry] = &[
     &syntax_errors::LL011,
     &syntax_errors::LL013,
     &syntax_errors::LL014,
+    &ll101_stage_name_casing::RULE,
     &ll102_from_as_casing::RULE,
+    &ll103_empty_continuation_line::RULE,
+    &ll104_inconsistent_instruction_casing::RULE,
+    &ll107_legacy_key_value_format::RULE,
+    &ll110_expose_proto_casing::RULE,
+    &ll111_expose_invalid_format::RULE,
 ];
 
 #[cfg(test)]
