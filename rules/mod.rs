@@ -13,6 +13,7 @@ pub mod ll104_inconsistent_instruction_casing;
 pub mod ll107_legacy_key_value_format;
 pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
+pub mod ll113_json_args_malformed;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
@@ -37,6 +38,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll107_legacy_key_value_format::RULE,
     &ll110_expose_proto_casing::RULE,
     &ll111_expose_invalid_format::RULE,
+    &ll113_json_args_malformed::RULE,
 ];
 
 #[cfg(test)]
