@@ -6,6 +6,11 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3006_image_untagged;
+pub mod dl3007_image_latest_tag;
+pub mod dl3045_copy_relative_dest_without_workdir;
+pub mod dl3048_invalid_label_key;
+pub mod dl3059_consecutive_run;
 pub mod ll101_stage_name_casing;
 pub mod ll102_from_as_casing;
 pub mod ll103_empty_continuation_line;
@@ -18,6 +23,11 @@ pub mod ll113_json_args_malformed;
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3006_image_untagged::RULE,
+    &dl3007_image_latest_tag::RULE,
+    &dl3045_copy_relative_dest_without_workdir::RULE,
+    &dl3048_invalid_label_key::RULE,
+    &dl3059_consecutive_run::RULE,
     &syntax_errors::LL001,
     &syntax_errors::LL002,
     &syntax_errors::LL003,
