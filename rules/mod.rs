@@ -6,6 +6,8 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3006_image_untagged;
+pub mod dl3007_image_latest_tag;
 pub mod dl3011_expose_port_out_of_range;
 pub mod dl3012_multiple_healthcheck;
 pub mod dl3020_add_instead_of_copy;
@@ -14,15 +16,27 @@ pub mod dl3024_duplicate_stage_name;
 pub mod dl3025_json_args_recommended;
 pub mod dl3029_from_platform_flag;
 pub mod dl3043_onbuild_forbidden_trigger;
+pub mod dl3045_copy_relative_dest_without_workdir;
+pub mod dl3048_invalid_label_key;
+pub mod dl3059_consecutive_run;
 pub mod dl3061_invalid_instruction_order;
 pub mod dl4000_maintainer_deprecated;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
+pub mod ll101_stage_name_casing;
 pub mod ll102_from_as_casing;
+pub mod ll103_empty_continuation_line;
+pub mod ll104_inconsistent_instruction_casing;
+pub mod ll107_legacy_key_value_format;
+pub mod ll110_expose_proto_casing;
+pub mod ll111_expose_invalid_format;
+pub mod ll113_json_args_malformed;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3006_image_untagged::RULE,
+    &dl3007_image_latest_tag::RULE,
     &dl3011_expose_port_out_of_range::RULE,
     &dl3012_multiple_healthcheck::RULE,
     &dl3020_add_instead_of_copy::RULE,
@@ -31,6 +45,9 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3025_json_args_recommended::RULE,
     &dl3029_from_platform_flag::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
+    &dl3045_copy_relative_dest_without_workdir::RULE,
+    &dl3048_invalid_label_key::RULE,
+    &dl3059_consecutive_run::RULE,
     &dl3061_invalid_instruction_order::RULE,
     &dl4000_maintainer_deprecated::RULE,
     &dl4003_multiple_cmd::RULE,
@@ -48,7 +65,14 @@ pub static RULES: &[&RuleEntry] = &[
     &syntax_errors::LL011,
     &syntax_errors::LL013,
     &syntax_errors::LL014,
+    &ll101_stage_name_casing::RULE,
     &ll102_from_as_casing::RULE,
+    &ll103_empty_continuation_line::RULE,
+    &ll104_inconsistent_instruction_casing::RULE,
+    &ll107_legacy_key_value_format::RULE,
+    &ll110_expose_proto_casing::RULE,
+    &ll111_expose_invalid_format::RULE,
+    &ll113_json_args_malformed::RULE,
 ];
 
 #[cfg(test)]
