@@ -14,14 +14,45 @@ pub struct Logical<'a> {
     /// `(logical start, source start)` of each piece, in order; a piece runs
     /// until the next one starts.
     pieces: Vec<(usize, usize)>,
+    /// A recycled buffer for `text` once a continuation makes it owned.
+    spare: String,
+}
+
+/// The allocations a [`Logical`] hands on to the next one, so that a file
+/// does not allocate its piece map and joined text once per instruction.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    pieces: Vec<(usize, usize)>,
+    text: String,
 }
 
 impl<'a> Logical<'a> {
+    #[cfg(test)]
     pub fn new(source: &'a str) -> Self {
+        Self::with_buffers(source, Buffers::default())
+    }
+
+    /// An empty logical line that reuses `buffers`.
+    pub fn with_buffers(source: &'a str, buffers: Buffers) -> Self {
+        let Buffers { mut pieces, text } = buffers;
+        pieces.clear();
         Self {
             source,
             text: Cow::Borrowed(""),
-            pieces: Vec::new(),
+            pieces,
+            spare: text,
+        }
+    }
+
+    /// Gives the allocations back for the next logical line.
+    pub fn into_buffers(self) -> Buffers {
+        let text = match self.text {
+            Cow::Owned(text) => text,
+            Cow::Borrowed(_) => self.spare,
+        };
+        Buffers {
+            pieces: self.pieces,
+            text,
         }
     }
 
@@ -40,7 +71,9 @@ impl<'a> Logical<'a> {
         if let Cow::Borrowed(first) = self.text {
             // Continued instructions usually run over several lines: leave
             // room for them instead of growing the string once per line.
-            let mut owned = String::with_capacity((first.len() + piece.len()) * 4);
+            let mut owned = std::mem::take(&mut self.spare);
+            owned.clear();
+            owned.reserve((first.len() + piece.len()) * 4);
             owned.push_str(first);
             self.text = Cow::Owned(owned);
         }

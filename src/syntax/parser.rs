@@ -5,6 +5,7 @@
 //! the next instruction.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use nom::{
     IResult, Parser,
@@ -19,7 +20,7 @@ use super::ast::{
 };
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::json::{self, JsonArray};
-use super::logical::Logical;
+use super::logical::{Buffers, Logical};
 use super::text::{LineIndex, TextRange, find_newline};
 
 /// BuildKit reads lines with a 64 KiB buffer: a longer line is an error.
@@ -61,6 +62,14 @@ struct FileParser<'a> {
     instructions: Vec<Instruction<'a>>,
     comments: Vec<Comment<'a>>,
     errors: Vec<SyntaxError>,
+    /// Reused by each instruction's logical line.
+    buffers: Buffers,
+    /// Where each line starts, recorded as lines are read, for the
+    /// [`LineIndex`].
+    line_starts: Vec<u32>,
+    /// Start offsets of every line by its text without leading tabs and
+    /// trailing `\r`: built on the first heredoc look-ahead.
+    terminator_lines: Option<HashMap<&'a str, Vec<usize>>>,
 }
 
 impl<'a> FileParser<'a> {
@@ -74,6 +83,13 @@ impl<'a> FileParser<'a> {
             instructions: Vec::new(),
             comments: Vec::new(),
             errors: Vec::new(),
+            buffers: Buffers::default(),
+            line_starts: {
+                let mut starts = Vec::with_capacity(source.len() / 32 + 1);
+                starts.push(0);
+                starts
+            },
+            terminator_lines: None,
         }
     }
 
@@ -84,7 +100,15 @@ impl<'a> FileParser<'a> {
             return None;
         }
         let (mut content_end, next) = match find_newline(&bytes[start..]) {
-            Some(i) => (start + i, start + i + 1),
+            Some(i) => {
+                // Every line is read in order, some twice (a heredoc may put
+                // a line back): record each start once.
+                let next = u32::try_from(start + i + 1).unwrap_or(u32::MAX);
+                if self.line_starts.last().is_some_and(|&last| next > last) {
+                    self.line_starts.push(next);
+                }
+                (start + i, start + i + 1)
+            }
             None => (bytes.len(), bytes.len()),
         };
         if content_end - start > MAX_LINE_LEN {
@@ -135,7 +159,7 @@ impl<'a> FileParser<'a> {
             }
             self.instruction(line, first);
         }
-        let line_index = LineIndex::new(self.source);
+        let line_index = LineIndex::from_starts(self.source, std::mem::take(&mut self.line_starts));
         if self.instructions.is_empty() {
             self.errors.push(SyntaxError::new(
                 SyntaxErrorKind::NoInstructions,
@@ -231,7 +255,7 @@ impl<'a> FileParser<'a> {
     }
 
     fn instruction(&mut self, first_line: Line, first: usize) {
-        let mut logical = Logical::new(self.source);
+        let mut logical = Logical::with_buffers(self.source, std::mem::take(&mut self.buffers));
         let mut empty_lines = Vec::new();
         let mut comment_lines = Vec::new();
         let mut end = first_line.content_end;
@@ -276,6 +300,7 @@ impl<'a> FileParser<'a> {
         inst.continuation_comments = comment_lines;
         self.heredocs(&logical, &mut inst);
         self.instructions.push(inst);
+        self.buffers = logical.into_buffers();
     }
 
     /// Reads the bodies of the heredocs the instruction opens.
@@ -313,7 +338,9 @@ impl<'a> FileParser<'a> {
                     last_end = line.content_end;
                     break;
                 }
-                if starts_with_instruction(text) && self.looks_unterminated(&marker.name, resume) {
+                if starts_with_instruction(text)
+                    && self.terminator_ahead(&marker.name, resume).is_none()
+                {
                     self.pos = resume;
                     break;
                 }
@@ -355,12 +382,26 @@ impl<'a> FileParser<'a> {
         target.heredocs = heredocs;
     }
 
-    /// Whether the heredoc named `name` has no terminator anywhere from
-    /// `from` on (then the body stops before the next instruction-like line).
-    fn looks_unterminated(&self, name: &str, from: usize) -> bool {
-        !self.source[from..]
-            .split('\n')
-            .any(|l| l.trim_end_matches('\r').trim_start_matches('\t') == name)
+    /// Where the first line at or after `from` (a line start) that could end
+    /// the heredoc named `name` starts, leading tabs and trailing `\r` aside.
+    /// Without one the heredoc is unterminated, and its body stops before the
+    /// next instruction-like line.
+    fn terminator_ahead(&mut self, name: &str, from: usize) -> Option<usize> {
+        // Scanning the rest of the file at every instruction-like line of
+        // every heredoc would be quadratic: index the lines once instead.
+        let source = self.source;
+        let lines = self.terminator_lines.get_or_insert_with(|| {
+            let mut lines: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut at = 0;
+            for line in source.split('\n') {
+                let key = line.trim_end_matches('\r').trim_start_matches('\t');
+                lines.entry(key).or_default().push(at);
+                at += line.len() + 1;
+            }
+            lines
+        });
+        let starts = lines.get(name)?;
+        starts.get(starts.partition_point(|&s| s < from)).copied()
     }
 }
 
@@ -679,11 +720,13 @@ fn command_line<'a>(
 
 /// Words separated by runs of `[\t\v\f\r ]`, verbatim.
 fn split_words<'a>(logical: &Logical<'a>, a: usize, b: usize) -> Vec<Word<'a>> {
-    let text = &logical.text()[a..b];
+    let text = &logical.text().as_bytes()[a..b];
     let mut words = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (is_sep(c), start) {
+    // The separators are ASCII: scanning bytes finds the same boundaries as
+    // scanning characters (no byte of a multi-byte character is one).
+    for (i, &byte) in text.iter().enumerate() {
+        match (is_sep(char::from(byte)), start) {
             (true, Some(s)) => {
                 words.push(logical.word(a + s, a + i));
                 start = None;

@@ -151,6 +151,18 @@ impl LineIndex {
         }
     }
 
+    /// The index of `text` from the offsets just after each of its `\n`, in
+    /// order, following a leading 0 — what a parser that reads every line
+    /// already knows, which saves scanning the text a second time.
+    pub(crate) fn from_starts(text: &str, starts: Vec<u32>) -> Self {
+        debug_assert_eq!(starts, Self::new(text).starts, "line starts");
+        Self {
+            starts,
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            bom: text.starts_with('\u{feff}'),
+        }
+    }
+
     /// Where the visible text of `line` starts (after a byte-order mark).
     fn visible_start(&self, line: u32) -> u32 {
         let start = self.line_start(line);
