@@ -128,6 +128,16 @@ impl Settings {
         Ok(Self::from_enabled(enabled))
     }
 
+    /// These settings (severities, options) with another set of rules
+    /// enabled, by registry index.
+    pub(crate) fn with_enabled(&self, enabled: Vec<bool>) -> Self {
+        let mut settings = Self::from_enabled(enabled);
+        settings.severity.clone_from(&self.severity);
+        settings.options = self.options.clone();
+        settings.inline_ignores = self.inline_ignores;
+        settings
+    }
+
     /// Settings with exactly the given rules enabled (tests, `--select`).
     pub fn only(codes: &[&str]) -> Result<Self, UnknownSelector> {
         Self::from_selection(&Selection {
