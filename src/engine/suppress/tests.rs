@@ -418,3 +418,13 @@ fn hadolint_pragmas_in_the_corpus_behave_as_in_hadolint() {
         "only {suppressed} suppressed findings checked"
     );
 }
+
+#[test]
+fn crlf_and_syntax_errors() {
+    let crlf = "FROM alpine\r\n# hadolint ignore=DL3000\r\nWORKDIR rel\r\n# layerlint ignore=DL3000 -- why\r\nWORKDIR rel\r\n";
+    assert_eq!(found(crlf, RULES_USED), Vec::<String>::new());
+    // A syntax error inside an instruction is that instruction's finding.
+    let src =
+        "FROM alpine\n# layerlint ignore=LL010\nCOPY --owner=app a /a\nCOPY --owner=app b /b\n";
+    assert_eq!(found(src, &["LL010"]), ["4:LL010"]);
+}
