@@ -31,6 +31,7 @@ pub mod ll107_legacy_key_value_format;
 pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
 pub mod ll113_json_args_malformed;
+pub mod ll114_unused_suppression;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
@@ -73,6 +74,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll110_expose_proto_casing::RULE,
     &ll111_expose_invalid_format::RULE,
     &ll113_json_args_malformed::RULE,
+    &ll114_unused_suppression::RULE,
 ];
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! [`Settings`] into [`Diagnostic`]s, and [`fix`] it.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;

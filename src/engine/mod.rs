@@ -5,6 +5,7 @@
 mod checker;
 mod rule;
 mod settings;
+mod suppress;
 
 pub use checker::Checker;
 pub use rule::{
@@ -138,6 +139,7 @@ pub fn lint_file(file: &Dockerfile<'_>, settings: &Settings) -> Vec<Diagnostic> 
         }
     }
     let mut diagnostics = checker.diagnostics;
+    suppress::apply(file, settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics
 }

@@ -1,7 +1,7 @@
 //! Which rules run, at which severity, with which options. Built once (from
 //! the command line and configuration) and shared by every file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::rule::{RuleEntry, RuleMeta, Run, Status};
 use crate::diagnostic::Severity;
@@ -33,6 +33,9 @@ pub struct RuleOptions {
     pub required_labels: Vec<(String, String)>,
     /// Labels outside `required_labels` are findings (hadolint `strict-labels`).
     pub strict_labels: bool,
+    /// Build arguments as `--build-arg`/config `build-args` give them: the
+    /// values the build would see for these `ARG`s.
+    pub build_args: BTreeMap<String, String>,
 }
 
 /// Resolved settings.
@@ -94,31 +97,45 @@ impl Settings {
     /// Settings from a selection: the default set (or `select`), plus
     /// `extend_select`, minus `ignore`.
     pub fn from_selection(selection: &Selection) -> Result<Self, UnknownSelector> {
-        let mut enabled: Vec<bool> = match &selection.select {
-            None => Settings::default().enabled,
-            Some(list) => {
-                let mut e = vec![false; RULES.len()];
+        Self::from_selections(std::slice::from_ref(selection))
+    }
+
+    /// Settings from layered selections, applied in order (a configuration
+    /// file, then the command line): a layer's `select` replaces the set
+    /// built so far, then its `extend_select` adds and its `ignore` removes.
+    pub fn from_selections(layers: &[Selection]) -> Result<Self, UnknownSelector> {
+        let mut enabled: Vec<bool> = Settings::default().enabled;
+        for selection in layers {
+            if let Some(list) = &selection.select {
+                enabled = vec![false; RULES.len()];
                 for s in list {
                     for i in resolve(s)? {
-                        e[i] = true;
+                        enabled[i] = true;
                     }
                 }
-                e
             }
-        };
-        for s in &selection.extend_select {
-            for i in resolve(s)? {
-                enabled[i] = true;
+            for s in &selection.extend_select {
+                for i in resolve(s)? {
+                    enabled[i] = true;
+                }
+            }
+            for s in &selection.ignore {
+                for i in resolve(s)? {
+                    enabled[i] = false;
+                }
             }
         }
-        for s in &selection.ignore {
-            for i in resolve(s)? {
-                enabled[i] = false;
-            }
-        }
+        Ok(Self::from_enabled(enabled))
+    }
+
+    /// These settings (severities, options) with another set of rules
+    /// enabled, by registry index.
+    pub(crate) fn with_enabled(&self, enabled: Vec<bool>) -> Self {
         let mut settings = Self::from_enabled(enabled);
-        settings.options = RuleOptions::default();
-        Ok(settings)
+        settings.severity.clone_from(&self.severity);
+        settings.options = self.options.clone();
+        settings.inline_ignores = self.inline_ignores;
+        settings
     }
 
     /// Settings with exactly the given rules enabled (tests, `--select`).
