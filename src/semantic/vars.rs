@@ -27,6 +27,7 @@
 //!   characters (combining marks, superscript digits).
 
 mod expand;
+mod model;
 mod pattern;
 #[cfg(test)]
 mod tests;
@@ -40,6 +41,7 @@ pub use expand::{
     ExpandError, ExpandErrorKind, Expanded, Lex, MAX_DEPTH, Modifier, Op, Part, PartKind,
     Reference, UnknownPart, Words, expand_word, expand_words,
 };
+pub use model::{Root, ScopeEnv, StageVars, VarModel, bad_substitutions};
 
 /// The value of a variable.
 #[derive(Clone, Debug, PartialEq, Eq)]

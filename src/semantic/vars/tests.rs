@@ -3,9 +3,11 @@
 //! written in our own format.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::*;
-use crate::syntax::Word;
+use crate::semantic::Stages;
+use crate::syntax::{Args, Dockerfile, Keyword, Word, parse};
 
 /// A word covering the whole of `text`.
 fn word(text: &str) -> Word<'_> {
@@ -962,6 +964,506 @@ fn part_ranges_slice_the_source() {
     assert_eq!(refs, ["${A}", "$B"]);
 }
 
+fn parsed(src: &str) -> (Dockerfile<'_>, Stages<'_>) {
+    let file = parse(src);
+    let stages = Stages::new(&file);
+    (file, stages)
+}
+
+fn model<'s>(file: &Dockerfile<'s>, stages: &Stages<'s>, options: &VarOptions) -> VarModel<'s> {
+    VarModel::new(file, stages, options)
+}
+
+/// The value of the `n`th pair of `ENV` instruction `index`, expanded.
+fn ev(vars: &VarModel<'_>, file: &Dockerfile<'_>, index: usize, n: usize) -> Expanded {
+    vars.expand(index, pair_value(file, index, n))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The `value` word of the `n`th pair of instruction `index` (an `ENV` or
+/// `LABEL`).
+fn pair_value<'a>(file: &'a Dockerfile<'_>, index: usize, n: usize) -> &'a Word<'a> {
+    match &file.instructions[index].args {
+        Args::KeyValues { pairs } => &pairs[n].value,
+        other => panic!("not key-values: {other:?}"),
+    }
+}
+
+#[test]
+fn ranges_map_through_continuations_quotes_and_json() {
+    let src = "FROM alpine\nENV X=ab\\\ncd$B\nCOPY --chown=\"$U:$G\" [\"$SRC\", \"/dst\"]\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    let value = pair_value(&file, 1, 0);
+    let e = vars.expand(1, value).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.display(), "abcd${B}");
+    let slices: Vec<&str> = e.parts().iter().map(|p| p.range.slice(src)).collect();
+    assert_eq!(slices, ["ab\\\ncd", "$B"]);
+
+    let copy = &file.instructions[2];
+    let chown = copy
+        .flag("chown")
+        .and_then(|f| f.value.as_ref())
+        .unwrap_or_else(|| panic!("chown"));
+    let e = vars.expand(2, chown).unwrap_or_else(|e| panic!("{e}"));
+    let slices: Vec<&str> = e.parts().iter().map(|p| p.range.slice(src)).collect();
+    assert_eq!(slices, ["$U", ":", "$G"]);
+    let Args::Paths { paths, json: true } = &copy.args else {
+        panic!("json paths");
+    };
+    let e = vars.expand(2, &paths[0]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.parts()[0].range.slice(src), "$SRC");
+}
+
+#[test]
+fn global_args_are_visible_in_from_only() {
+    let src = "ARG VERSION=3.20\nARG IMAGE=alpine:$VERSION\nFROM $IMAGE AS base\nRUN true\nFROM scratch\nENV V=$VERSION\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    let base = vars.stage(0).and_then(StageVars::base).cloned();
+    assert_eq!(
+        base.and_then(Result::ok).as_ref().and_then(Expanded::known),
+        Some("alpine:3.20")
+    );
+    assert_eq!(vars.stage(0).map(StageVars::root), Some(Root::Image));
+    // FROM sees the globals.
+    assert!(vars.lookup(2, "VERSION").is_some());
+    // The stage does not, and its base image may define the name.
+    assert!(vars.lookup(3, "VERSION").is_none());
+    assert_eq!(vars.missing(3), Missing::Unknown);
+    // A scratch stage: an undefined name is empty.
+    assert_eq!(vars.missing(5), Missing::Empty);
+    let v = vars
+        .expand(5, pair_value(&file, 5, 0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v.known(), Some(""));
+}
+
+#[test]
+fn redeclared_global_and_build_args() {
+    let src = "ARG V=1\nARG W\nFROM scratch\nARG V\nARG W\nENV X=$V Y=$W\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    let v = vars.lookup(5, "V").unwrap_or_else(|| panic!("V"));
+    assert_eq!(v.value.known(), Some("1"));
+    let DefKind::RedeclaredGlobal { global: Some(site) } = v.origin.kind else {
+        panic!("{:?}", v.origin);
+    };
+    assert_eq!(site.instruction, 0);
+    assert_eq!(site.name.slice(src), "V");
+    assert_eq!(site.range.slice(src), "V=1");
+    assert_eq!(v.origin.site.map(|s| s.instruction), Some(3));
+    // `W` has no value anywhere: an unset build argument.
+    let w = vars.lookup(5, "W").unwrap_or_else(|| panic!("W"));
+    assert_eq!(w.value, Value::Unknown(UnknownReason::UnsetArg));
+    assert_eq!(ev(&vars, &file, 5, 0).known(), Some("1"));
+    let y = ev(&vars, &file, 5, 1);
+    assert_eq!(y.display(), "${W}");
+    assert_eq!(
+        y.to_value(),
+        Value::Unknown(UnknownReason::Partial {
+            display: "${W}".to_string(),
+            nonempty: false
+        })
+    );
+
+    let options = VarOptions {
+        build_args: HashMap::from([
+            ("V".to_string(), "2".to_string()),
+            ("W".to_string(), "w".to_string()),
+        ]),
+        ..VarOptions::default()
+    };
+    let vars = model(&file, &stages, &options);
+    assert_eq!(ev(&vars, &file, 5, 0).known(), Some("2"));
+    assert_eq!(ev(&vars, &file, 5, 1).known(), Some("w"));
+    let w = vars.lookup(5, "W").unwrap_or_else(|| panic!("W"));
+    assert!(w.origin.from_build_arg);
+}
+
+#[test]
+fn build_arg_overrides_default_without_expanding_it() {
+    let src = "FROM scratch\nARG A=${\nARG B=$A-x\nENV C=$B\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(vars.errors().len(), 1);
+    let options = VarOptions {
+        build_args: HashMap::from([("A".to_string(), "a".to_string())]),
+        ..VarOptions::default()
+    };
+    let vars = model(&file, &stages, &options);
+    assert!(vars.errors().is_empty());
+    assert_eq!(ev(&vars, &file, 3, 0).known(), Some("a-x"));
+}
+
+#[test]
+fn env_and_arg_order() {
+    let src = "FROM scratch\n\
+               ARG A=1\n\
+               ENV A=2\n\
+               ENV B=$A\n\
+               ARG A=3\n\
+               ENV C=$A\n\
+               ENV a=0\n\
+               ENV a=1 b=$a\n\
+               ARG x=1 y=$x\n\
+               ENV E=$b$y\n\
+               ARG B\n\
+               ENV F=$B\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    let at = |i: usize, name: &str| {
+        vars.lookup(i, name)
+            .and_then(|b| b.value.known())
+            .map(str::to_string)
+    };
+    // ENV overrides an earlier ARG…
+    assert_eq!(at(4, "B").as_deref(), Some("2"));
+    // …and a later ARG with a value overrides the ENV (BuildKit: last wins).
+    assert_eq!(at(6, "C").as_deref(), Some("3"));
+    // `ENV a=1 b=$a` sees the old `a`; `ARG x=1 y=$x` sees the new `x`.
+    assert_eq!(at(10, "E").as_deref(), Some("01"));
+    // `ARG B` without a value leaves the ENV value in force.
+    assert_eq!(ev(&vars, &file, 11, 0).known(), Some("2"));
+    let b = vars.lookup(11, "B").unwrap_or_else(|| panic!("B"));
+    assert_eq!(b.origin.kind, DefKind::Env);
+    assert_eq!(b.origin.site.map(|s| s.range.slice(src)), Some("B=$A"));
+}
+
+#[test]
+fn stages_inherit_env_and_args() {
+    let src = "FROM scratch AS base\n\
+               ENV E=1\n\
+               ARG A=2\n\
+               FROM base AS child\n\
+               ENV X=$E-$A\n\
+               FROM scratch\n\
+               ENV Y=$E\n\
+               FROM alpine AS img\n\
+               FROM img\n\
+               ENV Z=$E\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(ev(&vars, &file, 4, 0).known(), Some("1-2"));
+    assert_eq!(vars.stage(1).and_then(StageVars::parent_stage), Some(0));
+    assert_eq!(vars.stage(1).map(StageVars::root), Some(Root::Scratch));
+    // An unrelated scratch stage inherits nothing.
+    assert_eq!(ev(&vars, &file, 6, 0).known(), Some(""));
+    // A stage built on a stage built on an image: missing names are unknown.
+    assert_eq!(vars.stage(3).map(StageVars::root), Some(Root::Image));
+    assert_eq!(vars.missing(9), Missing::Unknown);
+    assert_eq!(ev(&vars, &file, 9, 0).display(), "${E}");
+}
+
+#[test]
+fn from_stage_through_a_global_arg() {
+    let src = "ARG BASE=build\nFROM scratch AS build\nENV E=1\nFROM ${BASE}\nENV X=$E\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(vars.stage(1).and_then(StageVars::parent_stage), Some(0));
+    assert_eq!(ev(&vars, &file, 4, 0).known(), Some("1"));
+}
+
+#[test]
+fn path_in_scratch_and_image_stages() {
+    let src = "FROM scratch\nENV PATH=$PATH:/x\nFROM alpine\nENV PATH=$PATH:/x\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(
+        ev(&vars, &file, 1, 0).known().map(str::to_string),
+        Some(format!("{}:/x", model::DEFAULT_PATH))
+    );
+    assert_eq!(
+        ev(&vars, &file, 3, 0).to_value(),
+        Value::Unknown(UnknownReason::Partial {
+            display: "${PATH}:/x".to_string(),
+            nonempty: true
+        })
+    );
+}
+
+#[test]
+fn automatic_platform_args() {
+    let src = "FROM --platform=$BUILDPLATFORM golang AS Build\n\
+               ARG TARGETARCH\n\
+               ENV A=$TARGETARCH B=$BUILDARCH\n\
+               FROM scratch\n\
+               ENV C=$TARGETARCH\n";
+    let (file, stages) = parsed(src);
+    // No platform given: unknown.
+    let vars = model(&file, &stages, &VarOptions::default());
+    let platform = vars.stage(0).and_then(StageVars::platform).cloned();
+    let platform = platform
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("platform"));
+    assert_eq!(platform.display(), "${BUILDPLATFORM}");
+    let (_, u) = platform
+        .unknown_parts()
+        .next()
+        .unwrap_or_else(|| panic!("unknown"));
+    assert_eq!(u.reason, Some(UnknownReason::Platform));
+    let a = ev(&vars, &file, 2, 0);
+    assert_eq!(a.display(), "${TARGETARCH}");
+    let (_, u) = a
+        .unknown_parts()
+        .next()
+        .unwrap_or_else(|| panic!("unknown"));
+    assert_eq!(u.reason, Some(UnknownReason::Platform));
+    // `BUILDARCH` was not declared in the stage: the image may define it.
+    let b = ev(&vars, &file, 2, 1);
+    let (_, u) = b
+        .unknown_parts()
+        .next()
+        .unwrap_or_else(|| panic!("unknown"));
+    assert_eq!(u.reason, Some(UnknownReason::BaseImage));
+    // Not declared in a scratch stage: empty, as in BuildKit.
+    assert_eq!(ev(&vars, &file, 4, 0).known(), Some(""));
+
+    let options = VarOptions {
+        build_platform: Some(Platform::linux_amd64()),
+        target_platform: Platform::parse("linux/arm64/v8"),
+        ..VarOptions::default()
+    };
+    let vars = model(&file, &stages, &options);
+    let platform = vars.stage(0).and_then(StageVars::platform).cloned();
+    assert_eq!(
+        platform
+            .and_then(Result::ok)
+            .as_ref()
+            .and_then(Expanded::known),
+        Some("linux/amd64")
+    );
+    assert_eq!(ev(&vars, &file, 2, 0).known(), Some("arm64"));
+    let arch = vars
+        .lookup(2, "TARGETARCH")
+        .unwrap_or_else(|| panic!("arch"));
+    assert_eq!(arch.origin.kind, DefKind::RedeclaredGlobal { global: None });
+
+    // The target defaults to the build platform.
+    let options = VarOptions {
+        build_platform: Some(Platform::linux_amd64()),
+        ..VarOptions::default()
+    };
+    let vars = model(&file, &stages, &options);
+    assert_eq!(ev(&vars, &file, 2, 0).known(), Some("amd64"));
+
+    // `TARGETSTAGE` is the last stage's name, lower-cased; build args win.
+    let src = "FROM scratch AS Final\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(
+        vars.lookup(0, "TARGETSTAGE").and_then(|b| b.value.known()),
+        Some("final")
+    );
+    let options = VarOptions {
+        build_args: HashMap::from([("TARGETARCH".to_string(), "s390x".to_string())]),
+        ..VarOptions::default()
+    };
+    let vars = model(&file, &stages, &options);
+    assert_eq!(
+        vars.lookup(0, "TARGETARCH").and_then(|b| b.value.known()),
+        Some("s390x")
+    );
+}
+
+#[test]
+fn names_and_definitions() {
+    let src = "ARG B=1\nFROM scratch\nENV A=1 C=2\nARG B\nENV A=3\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(vars.names().collect::<Vec<_>>(), ["A", "B", "C"]);
+    let defs: Vec<(&str, usize)> = vars
+        .definitions()
+        .map(|(n, b)| (n, b.origin.site.map_or(99, |s| s.instruction)))
+        .collect();
+    assert_eq!(defs, [("B", 0), ("A", 2), ("C", 2), ("B", 3), ("A", 4)]);
+    assert_eq!(predefined("http_proxy"), Some(Predefined::Proxy));
+    assert_eq!(predefined("Http_Proxy"), None);
+    assert_eq!(predefined("TARGETOS"), Some(Predefined::Platform));
+    assert_eq!(
+        predefined("BUILDKIT_INLINE_CACHE"),
+        Some(Predefined::BuildKit)
+    );
+    assert_eq!(
+        predefined("SOURCE_DATE_EPOCH"),
+        Some(Predefined::SourceDateEpoch)
+    );
+    assert_eq!(predefined("HOME"), None);
+}
+
+#[test]
+fn escape_directive_applies() {
+    let src = "# escape=`\nFROM scratch\nENV A=C:\\dir B=x`$A\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    assert_eq!(ev(&vars, &file, 1, 0).known(), Some("C:\\dir"));
+    assert_eq!(ev(&vars, &file, 1, 1).known(), Some("x$A"));
+}
+
+#[test]
+fn bad_substitutions_of_expanded_instructions() {
+    let src = "ARG G=${\n\
+               FROM alpine:${G\n\
+               FROM scratch\n\
+               ENV A=${} B=ok\n\
+               ARG C=${C:?required}\n\
+               LABEL ${}=x\n\
+               COPY --chown=${u a /b\n\
+               COPY <<EOF /f\n\
+               ${}\n\
+               EOF\n\
+               COPY <<'EOF' /g\n\
+               ${}\n\
+               EOF\n\
+               EXPOSE 80 ${P\n\
+               WORKDIR ${W:-\n\
+               USER ${}\n\
+               STOPSIGNAL ${}\n\
+               VOLUME [\"${}\"]\n\
+               RUN --mount=type=cache,target=${T echo ${}\n\
+               RUN echo ${}\n\
+               CMD ${}\n\
+               ONBUILD ENV X=${}\n\
+               COPY --from=${} a /b\n";
+    let (file, stages) = parsed(src);
+    let errors = bad_substitutions(&file, &stages);
+    let got: Vec<(usize, String, &str)> = errors
+        .iter()
+        .map(|e| {
+            assert_eq!(e.kind, crate::syntax::SyntaxErrorKind::BadSubstitution);
+            (
+                file.line_index.line_of(e.range.start) as usize + 1,
+                e.message.clone(),
+                e.range.slice(src),
+            )
+        })
+        .collect();
+    let want: Vec<(usize, String, &str)> = vec![
+        (
+            1,
+            "failed to process \"${\": syntax error: missing '}'".into(),
+            "${",
+        ),
+        (
+            2,
+            "failed to process \"alpine:${G\": syntax error: missing '}'".into(),
+            "${G",
+        ),
+        (
+            4,
+            "failed to process \"${}\": syntax error: bad substitution".into(),
+            "${}",
+        ),
+        (
+            5,
+            "failed to process \"${C:?required}\": C: required".into(),
+            "${C:?required}",
+        ),
+        (
+            6,
+            "failed to process \"${}\": syntax error: bad substitution".into(),
+            "${}",
+        ),
+        (
+            7,
+            "failed to process \"${u\": syntax error: missing '}'".into(),
+            "${u",
+        ),
+        (
+            9,
+            "failed to process \"${}\": syntax error: bad substitution".into(),
+            "${}",
+        ),
+        (
+            14,
+            "failed to process \"${P\": syntax error: missing '}'".into(),
+            "${P",
+        ),
+        (
+            15,
+            "failed to process \"${W:-\": syntax error: missing '}'".into(),
+            "${W:-",
+        ),
+        (
+            16,
+            "failed to process \"${}\": syntax error: bad substitution".into(),
+            "${}",
+        ),
+        (
+            17,
+            "failed to process \"${}\": syntax error: bad substitution".into(),
+            "${}",
+        ),
+        (
+            18,
+            "failed to process \"${}\": syntax error: bad substitution".into(),
+            "${}",
+        ),
+        (
+            19,
+            "failed to process \"${T\": syntax error: missing '}'".into(),
+            "${T",
+        ),
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn bad_substitutions_respect_the_missing_policy() {
+    // Unset in a scratch stage: the `?` fails. In an image stage the image
+    // may define it.
+    let (file, stages) =
+        parsed("FROM scratch\nWORKDIR ${HOME:?}\nFROM alpine\nWORKDIR ${HOME:?}\n");
+    let errors = bad_substitutions(&file, &stages);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        errors[0].message,
+        "failed to process \"${HOME:?}\": HOME: is not allowed to be unset"
+    );
+    assert_eq!(file.line_index.line_of(errors[0].range.start), 1);
+    // An unset build argument may be passed.
+    let (file, stages) = parsed("FROM scratch\nARG V\nWORKDIR /${V:?}\n");
+    assert!(bad_substitutions(&file, &stages).is_empty());
+    // A clean file.
+    let (file, stages) =
+        parsed("ARG V=1\nFROM alpine:$V\nENV A=${V:-x} B=\"$A\"\nCOPY --chown=$A . /\n");
+    assert!(bad_substitutions(&file, &stages).is_empty());
+}
+
+#[test]
+fn long_words_are_shortened_in_messages() {
+    let long = format!("FROM scratch\nENV A=\"{}${{}}\"\n", "x".repeat(120));
+    let (file, stages) = parsed(&long);
+    let errors = bad_substitutions(&file, &stages);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        errors[0].message,
+        "failed to process \"${}\": syntax error: bad substitution"
+    );
+}
+
+#[test]
+fn model_env_is_an_env() {
+    let src = "FROM scratch\nENV A=1\nUSER $A\n";
+    let (file, stages) = parsed(src);
+    let vars = model(&file, &stages, &VarOptions::default());
+    let env = vars.env(2);
+    assert_eq!(env.lookup("A").and_then(|b| b.value.known()), Some("1"));
+    assert_eq!(env.missing(), Missing::Empty);
+    assert_eq!(
+        env.with_missing(Missing::Unknown).missing(),
+        Missing::Unknown
+    );
+    // Out of range: the global scope.
+    assert!(vars.env(99).lookup("A").is_none());
+    let Args::Text { text: Some(user) } = &file.instructions[2].args else {
+        panic!("user");
+    };
+    let e = expand_word(user, src, &env, Lex::new(file.escape)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.known(), Some("1"));
+    assert_eq!(file.instructions[2].kind, Keyword::User);
+}
+
 mod properties {
     use proptest::prelude::*;
 
@@ -1052,6 +1554,44 @@ mod properties {
                         }
                         Err(e) => check_range(e.range, &source, range),
                     }
+                }
+            }
+        }
+
+        #[test]
+        fn model_never_panics(lines in proptest::collection::vec(
+            prop_oneof![
+                text().prop_map(|t| format!("ENV A={t} B=$A")),
+                text().prop_map(|t| format!("ARG X={t}")),
+                text().prop_map(|t| format!("FROM {t}")),
+                text().prop_map(|t| format!("COPY --chown={t} {t} /d")),
+                text().prop_map(|t| format!("LABEL k={t}")),
+                text().prop_map(|t| format!("WORKDIR {t}")),
+                text().prop_map(|t| format!("EXPOSE {t}")),
+                text().prop_map(|t| format!("RUN --mount=target={t} x")),
+                Just("FROM scratch AS s".to_string()),
+                Just("FROM s".to_string()),
+                Just("ARG X".to_string()),
+            ],
+            0..8,
+        ), tick in any::<bool>()) {
+            let mut source = if tick { "# escape=`\n".to_string() } else { String::new() };
+            source.push_str(&lines.join("\n"));
+            let file = parse(&source);
+            let stages = Stages::new(&file);
+            let vars = VarModel::new(&file, &stages, &VarOptions::default());
+            let all = TextRange::from_usize(0, source.len());
+            for e in bad_substitutions(&file, &stages) {
+                check_range(e.range, &source, all);
+            }
+            for (_, b) in vars.definitions() {
+                if let Some(site) = b.origin.site {
+                    check_range(site.name, &source, all);
+                }
+            }
+            for s in 0..stages.stages.len() {
+                if let Some(Ok(e)) = vars.stage(s).and_then(StageVars::base) {
+                    check_expanded(e, &source, all);
                 }
             }
         }
