@@ -3,13 +3,15 @@
 //! crate's.
 //!
 //! patternmatcher turns a pattern into a Go regexp by rewriting `*`, `**`
-//! and `?` and escaping a few characters, but it copies `[`, `]`, `^` and
-//! `\x` escapes through untouched, so what they mean is whatever Go's regexp
-//! parser makes of the result (`[[:alpha:]]` is a POSIX class, `\d` a digit,
-//! a `*` inside `[...]` breaks the class open). [`translate`] parses that Go
-//! syntax and writes the same language in the `regex` crate's syntax, which
-//! differs in places (nested classes, `&&`/`--`/`~~` set operators, Unicode
-//! `\d`/`\s`/`\w`/`\b`, no `\Q...\E`).
+//! and `?` and escaping `.+()$`, but it copies `[`, `]`, `^`, `\x` escapes
+//! and (through a bug in its escape bitmap) `|`, `{` and `}` through
+//! untouched, so what they mean is whatever Go's regexp parser makes of the
+//! result: `[[:alpha:]]` is a POSIX class, `\d` a digit, a `*` inside
+//! `[...]` breaks the class open, `a|b` is an alternation and `a{2}` a
+//! repetition. [`translate`] parses that Go syntax and writes the same
+//! language in the `regex` crate's syntax, which differs in places (nested
+//! classes, `&&`/`--`/`~~` set operators, Unicode `\d`/`\s`/`\w`/`\b`, no
+//! `\Q...\E`, repetition rules).
 
 use std::fmt::Write as _;
 
@@ -69,7 +71,9 @@ pub(crate) fn compile(pattern: &str) -> (MatchType, String) {
                 re.push_str("[^/]");
                 kind = MatchType::Regex;
             }
-            '.' | '+' | '(' | ')' | '|' | '{' | '}' | '$' => {
+            // patternmatcher means to escape `.+()|{}$`, but its bitmap only
+            // holds bytes below 64: `|`, `{` and `}` reach the regexp raw.
+            '.' | '+' | '(' | ')' | '$' => {
                 re.push('\\');
                 re.push(ch);
             }
@@ -98,26 +102,123 @@ pub(crate) fn compile(pattern: &str) -> (MatchType, String) {
 }
 
 /// Rewrites a Go regexp (as [`compile`] produces them) into the `regex`
-/// crate's syntax with the same meaning. Errors are Go's parse errors.
+/// crate's syntax with the same meaning. Errors are Go's parse errors,
+/// including its repetition rules (`a**` and a leading `*` are errors).
 pub(crate) fn translate(go: &str) -> Result<String, String> {
     let chars: Vec<char> = go.chars().collect();
     let mut out = String::with_capacity(go.len() + 16);
     let mut i = 0;
+    // Go's parser state: is there something to repeat, and was the last
+    // token a repetition (which may not be repeated again)?
+    let mut operand = false;
+    let mut repeated = false;
     while i < chars.len() {
-        match chars[i] {
-            '\\' => i = escape_outside_class(&chars, i + 1, &mut out)?,
+        let c = chars[i];
+        let repeat_end = match c {
+            '*' | '+' | '?' => Some(i + 1),
+            '{' => parse_repeat(&chars, i)?,
+            _ => None,
+        };
+        if let Some(end) = repeat_end {
+            if repeated {
+                return Err("invalid nested repetition operator".to_owned());
+            }
+            if !operand {
+                return Err("missing argument to repetition operator".to_owned());
+            }
+            out.extend(&chars[i..end]);
+            i = end;
+            // A `?` right after makes it non-greedy, part of the same operator.
+            if chars.get(i) == Some(&'?') {
+                out.push('?');
+                i += 1;
+            }
+            repeated = true;
+            continue;
+        }
+        repeated = false;
+        let had_operand = operand;
+        operand = true;
+        match c {
+            '\\' => {
+                let start = i;
+                i = escape_outside_class(&chars, i + 1, &mut out)?;
+                // An empty `\Q\E` adds nothing to repeat.
+                if matches!(&chars[start..i], ['\\', 'Q'] | ['\\', 'Q', '\\', 'E']) {
+                    operand = had_operand;
+                }
+            }
             '[' => i = class(&chars, i, &mut out)?,
-            c @ ('.' | '^' | '$' | '*' | '+' | '?' | '(' | ')' | '|') => {
+            '|' | '(' => {
+                out.push(c);
+                operand = false;
+                i += 1;
+            }
+            '.' | '^' | '$' | ')' => {
                 out.push(c);
                 i += 1;
             }
-            c => {
+            _ => {
                 push_literal(&mut out, c);
                 i += 1;
             }
         }
     }
     Ok(out)
+}
+
+/// Go's `parseRepeat` at a `{`: the end of a well-formed `{n}`, `{n,}` or
+/// `{n,m}`, or `None` when the `{` is a literal. Counts over 1000 are errors.
+fn parse_repeat(chars: &[char], at: usize) -> Result<Option<usize>, String> {
+    fn int(chars: &[char], j: &mut usize) -> Option<i64> {
+        let start = *j;
+        while chars.get(*j).is_some_and(char::is_ascii_digit) {
+            *j += 1;
+        }
+        let digits = &chars[start..*j];
+        if digits.is_empty() || (digits.len() > 1 && digits[0] == '0') {
+            return None;
+        }
+        if digits.len() > 8 {
+            return Some(-1);
+        }
+        Some(
+            digits
+                .iter()
+                .fold(0, |n, d| n * 10 + i64::from(d.to_digit(10).unwrap_or(0))),
+        )
+    }
+    let mut j = at + 1;
+    let Some(mut min) = int(chars, &mut j) else {
+        return Ok(None);
+    };
+    let max = match chars.get(j) {
+        None => return Ok(None),
+        Some(',') => {
+            j += 1;
+            match chars.get(j) {
+                None => return Ok(None),
+                Some('}') => -1,
+                Some(_) => {
+                    let Some(max) = int(chars, &mut j) else {
+                        return Ok(None);
+                    };
+                    if max < 0 {
+                        min = -1;
+                    }
+                    max
+                }
+            }
+        }
+        Some(_) => min,
+    };
+    if chars.get(j) != Some(&'}') {
+        return Ok(None);
+    }
+    if !(0..=1000).contains(&min) || max > 1000 || (max >= 0 && min > max) {
+        return Err("invalid repeat count".to_owned());
+    }
+    Ok(Some(j + 1))
 }
 
 fn push_literal(out: &mut String, c: char) {
@@ -430,6 +531,30 @@ mod tests {
         assert!(rust(r"^[\d]$").is_match("7"));
         assert!(rust(r"^[\]a]$").is_match("]"));
         assert!(rust("^[]a]$").is_match("]"));
+    }
+
+    #[test]
+    fn raw_bars_and_braces_keep_go_meaning() {
+        // `|` is an alternation, `{n}` a repetition, a stray `{` a literal.
+        let bar = rust(r"^a|b$");
+        assert!(bar.is_match("ax") && bar.is_match("xb"));
+        assert!(rust("^a{2}$").is_match("aa") && !rust("^a{2}$").is_match("a{2}"));
+        assert!(rust("^a{,2}$").is_match("a{,2}"));
+        assert!(rust("^{a,b}$").is_match("{a,b}"));
+        assert!(rust("^a}$").is_match("a}"));
+        for bad in [
+            "^[^/]*{2}$",
+            "^(.*/)?{2}$",
+            "^a|*$",
+            "^a{1001}$",
+            "^a{3,2}$",
+            "^a**$",
+            "^a*??$",
+        ] {
+            assert!(translate(bad).is_err(), "{bad}");
+        }
+        assert!(rust("^a*?$").is_match("aaa"));
+        assert!(rust(r"^a\Q\E*$").is_match("aaa"));
     }
 
     #[test]

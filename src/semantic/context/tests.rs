@@ -405,6 +405,14 @@ fn docker_oddities() {
     // `{a,b}` is literal.
     let m = matcher(&["{a,b}.txt"]).unwrap();
     assert!(m.matches_exact("{a,b}.txt").is_some() && m.matches_exact("a.txt").is_none());
+    // patternmatcher leaves `|`, `{`, `}` unescaped: in a pattern that
+    // becomes a regexp they are regexp syntax (an exact pattern stays exact).
+    let m = matcher(&["*.log|*.tmp"]).unwrap();
+    assert!(m.matches_exact("a.tmp").is_some() && m.matches_exact("a.log.bak").is_some());
+    assert!(matcher(&["a{2}*"]).unwrap().matches_exact("aab").is_some());
+    assert!(matcher(&["a{2}*"]).unwrap().matches_exact("a{2}").is_none());
+    assert!(matcher(&["a{2}"]).unwrap().matches_exact("a{2}").is_some());
+    assert!(matcher(&["*{2}"]).is_err());
     // `**file` matches any path ending in `file`, `myfile` too.
     assert!(
         matcher(&["**file"])
@@ -1025,4 +1033,44 @@ fn bench_walk() {
         std::hint::black_box(cache.get(root, None).unwrap());
     }
     eprintln!("cache hit: {:.1}us", start.elapsed().as_secs_f64() * 1e3);
+}
+
+/// Differential check against the real patternmatcher: reads JSON lines
+/// `{"p": [patterns], "f": path}` from `$PATTERNMATCHER_CASES` and writes,
+/// per case, `ERR` or three digits (`MatchesOrParentMatches`, the walk's
+/// `MatchesUsingParentResults`, exact) to `$PATTERNMATCHER_CASES.rust`, to
+/// compare with a small Go program running patternmatcher on the same
+/// file (Debian packages `golang-go`, `golang-github-moby-patternmatcher-dev`).
+#[test]
+#[ignore = "needs cases produced with Go"]
+fn differential_patternmatcher() {
+    use std::fmt::Write as _;
+    let Ok(cases) = std::env::var("PATTERNMATCHER_CASES") else {
+        return;
+    };
+    let mut out = String::new();
+    for line in fs::read_to_string(&cases).unwrap().lines() {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        let patterns: Vec<&str> = case["p"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let path = case["f"].as_str().unwrap();
+        match matcher(&patterns) {
+            Err(_) => out.push_str("ERR\n"),
+            Ok(m) => {
+                let digit = |b: bool| if b { '1' } else { '0' };
+                let _ = writeln!(
+                    out,
+                    "{}{}{}",
+                    digit(m.matches_or_parent_matches(path).is_some()),
+                    digit(walked(&m, path)),
+                    digit(m.matches_exact(path).is_some())
+                );
+            }
+        }
+    }
+    fs::write(format!("{cases}.rust"), out).unwrap();
 }
