@@ -64,6 +64,7 @@ pub static RULES: &[&RuleEntry] = &[
     &syntax_errors::LL009,
     &syntax_errors::LL010,
     &syntax_errors::LL011,
+    &syntax_errors::LL012,
     &syntax_errors::LL013,
     &syntax_errors::LL014,
     &ll101_stage_name_casing::RULE,

@@ -249,16 +249,27 @@ HEALTHCHECK --interval=30s CMD true
 ```
 ");
 
-// Registered with the variable-expansion model, which reports it.
 syntax_rule!(
     LL012_META,
     LL012,
     BadSubstitution,
     "## What it does
-Flags an invalid variable substitution such as `${}` or an unterminated `${NAME`.
+Flags a variable substitution BuildKit cannot process, in the instructions where BuildKit expands variables (`FROM`, `COPY`, `ADD`, `ENV`, `ARG`, `LABEL`, `EXPOSE`, `USER`, `WORKDIR`, `VOLUME`, `STOPSIGNAL`, `RUN --mount` options): an unsupported modifier, an unterminated `${`, an unterminated quote, or `${NAME:?message}` on a name that is certainly unset.
 
 ## Why is this bad?
-The build fails with \"bad substitution\" or \"missing '}'\".
+The build fails with \"failed to process …\".
+
+## Example
+```dockerfile
+FROM alpine:3.20
+ENV APP_HOME=${HOME:=/app}
+```
+
+Use instead:
+```dockerfile
+FROM alpine:3.20
+ENV APP_HOME=${HOME:-/app}
+```
 "
 );
 
@@ -547,6 +558,27 @@ mod tests {
                 good: &[
                     "FROM a AS First\n",
                     "FROM a\nSHELL [\"/bin/bash\", \"-c\"]\nHEALTHCHECK NONE\n",
+                ],
+                fixes: NONE,
+            },
+        );
+    }
+
+    #[test]
+    fn ll012_bad_substitution() {
+        test_rule(
+            &super::LL012,
+            Cases {
+                bad: &[
+                    "FROM alpine\nENV A=${B:=x}\n",
+                    "FROM alpine\nWORKDIR /app/${NAME\n",
+                    "FROM alpine\nLABEL foo=\"bar baz\n",
+                    "FROM scratch\nCOPY a /${DEST:?unset}\n",
+                ],
+                good: &[
+                    "FROM alpine\nENV A=${B:-x} C=${D:+y} E=${F%%.*}\n",
+                    "FROM alpine\nRUN echo ${B:=x}\n",
+                    "FROM alpine\nARG DEST\nCOPY a /${DEST:?unset}\n",
                 ],
                 fixes: NONE,
             },

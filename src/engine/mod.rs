@@ -101,7 +101,14 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
 pub fn lint_file(file: &Dockerfile<'_>, settings: &Settings) -> Vec<Diagnostic> {
     let stages = Stages::new(file);
     let mut checker = Checker::new(file, settings, &stages);
-    for error in &file.errors {
+    let substitutions = if settings.is_enabled(syntax_errors::meta(
+        syntax::SyntaxErrorKind::BadSubstitution,
+    )) {
+        crate::semantic::vars::bad_substitutions(file, &stages)
+    } else {
+        Vec::new()
+    };
+    for error in file.errors.iter().chain(&substitutions) {
         let meta = syntax_errors::meta(error.kind);
         if settings.is_enabled(meta) {
             checker.diagnostics.push(Diagnostic {

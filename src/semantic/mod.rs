@@ -1,5 +1,6 @@
 //! The semantic model on top of the syntax tree.
 
+pub mod context;
 pub mod stages;
 pub mod vars;
 

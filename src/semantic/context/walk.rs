@@ -1,0 +1,188 @@
+//! Walking a build context the way BuildKit's context transfer (fsutil)
+//! does: lexical order, symlinks listed but never followed, each path
+//! decided against the ignore file from its parent's results, and excluded
+//! directories skipped unless an exception may re-include something below.
+
+use std::cmp::Ordering;
+use std::ffi::OsString;
+use std::fs;
+use std::path::Path;
+
+use super::ignore::{MatchInfo, PatternMatcher};
+
+/// What a context entry is (from `lstat`: a symlink is never followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    /// A socket, FIFO or device.
+    Other,
+}
+
+/// One path in the context.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    path: String,
+    kind: EntryKind,
+    excluded_by: Option<u32>,
+    pruned: bool,
+}
+
+impl Entry {
+    /// Relative to the context root, `/`-separated, no leading `/`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn kind(&self) -> EntryKind {
+        self.kind
+    }
+
+    /// Index (into the ignore file's patterns) of the pattern that keeps
+    /// this path out of the context.
+    pub fn pattern_index(&self) -> Option<usize> {
+        self.excluded_by.map(|i| i as usize)
+    }
+
+    pub fn is_excluded(&self) -> bool {
+        self.excluded_by.is_some()
+    }
+
+    /// An excluded directory whose contents were not walked (BuildKit
+    /// skips it too): nothing below it is listed.
+    pub fn is_pruned(&self) -> bool {
+        self.pruned
+    }
+}
+
+/// An entry the walk could not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkProblem {
+    pub path: String,
+    pub message: String,
+    /// The ignore file excludes it, so the build never reads it either
+    /// (BuildKit skips permission errors on excluded paths).
+    pub excluded: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    pub entries: Vec<Entry>,
+    pub problems: Vec<WalkProblem>,
+    pub stopped_after: Option<usize>,
+    pub visited: usize,
+}
+
+struct Frame {
+    dir: String,
+    children: std::vec::IntoIter<(String, Option<fs::FileType>)>,
+    info: MatchInfo,
+}
+
+/// Walks `root`, examining at most `limit` entries.
+pub(crate) fn walk(
+    root: &Path,
+    matcher: Option<&PatternMatcher>,
+    limit: usize,
+) -> std::io::Result<Walk> {
+    let mut out = Walk::default();
+    let top = read_children(root)?;
+    let mut stack = vec![Frame {
+        dir: String::new(),
+        children: top.into_iter(),
+        info: MatchInfo::default(),
+    }];
+    while let Some(frame) = stack.last_mut() {
+        let Some((name, file_type)) = frame.children.next() else {
+            stack.pop();
+            continue;
+        };
+        if out.visited >= limit {
+            out.stopped_after = Some(limit);
+            break;
+        }
+        out.visited += 1;
+        let path = if frame.dir.is_empty() {
+            name
+        } else {
+            format!("{}/{name}", frame.dir)
+        };
+        let (excluded_by, info) = match matcher {
+            Some(m) => m.matches_using_parent_results(&path, &frame.info),
+            None => (None, MatchInfo::default()),
+        };
+        let Some(file_type) = file_type else {
+            out.problems.push(WalkProblem {
+                message: "cannot read file type".to_owned(),
+                path,
+                excluded: excluded_by.is_some(),
+            });
+            continue;
+        };
+        let kind = if file_type.is_dir() {
+            EntryKind::Dir
+        } else if file_type.is_symlink() {
+            EntryKind::Symlink
+        } else if file_type.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        let pruned = kind == EntryKind::Dir
+            && excluded_by.is_some()
+            && !matcher.is_some_and(|m| m.must_walk_excluded_dir(&path));
+        out.entries.push(Entry {
+            path: path.clone(),
+            kind,
+            excluded_by: excluded_by.map(|i| i as u32),
+            pruned,
+        });
+        if kind != EntryKind::Dir || pruned {
+            continue;
+        }
+        match read_children(&root.join(&path)) {
+            Ok(children) => stack.push(Frame {
+                dir: path,
+                children: children.into_iter(),
+                info,
+            }),
+            Err(e) => out.problems.push(WalkProblem {
+                path,
+                message: e.to_string(),
+                excluded: excluded_by.is_some(),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// A directory's entries sorted by name, as Go's `os.ReadDir` returns them.
+fn read_children(dir: &Path) -> std::io::Result<Vec<(String, Option<fs::FileType>)>> {
+    let mut children: Vec<(OsString, Option<fs::FileType>)> = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        children.push((entry.file_name(), entry.file_type().ok()));
+    }
+    let mut children: Vec<_> = children
+        .into_iter()
+        .map(|(name, t)| (name.to_string_lossy().into_owned(), t))
+        .collect();
+    children.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(children)
+}
+
+/// The walk's order: paths compared component by component (`a/b` before
+/// `a.txt`), which is what depth-first with sorted children produces.
+pub(crate) fn path_order(a: &str, b: &str) -> Ordering {
+    let key = |c: u8| if c == b'/' { 0 } else { c };
+    a.bytes().map(key).cmp(b.bytes().map(key))
+}
+
+/// Whether `path` is `dir` itself or below it (`dir` empty = the root).
+pub(crate) fn is_within(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
