@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::error::SyntaxError;
+use super::logical::Logical;
 use super::text::{LineIndex, TextRange};
 
 /// A value with the source range it came from.
@@ -52,6 +53,14 @@ pub struct Dockerfile<'a> {
 impl<'a> Dockerfile<'a> {
     pub fn directive(&self, kind: DirectiveKind) -> Option<&Directive<'a>> {
         self.directives.iter().find(|d| d.kind == kind)
+    }
+
+    /// The logical line of `inst` (one of this file's instructions, or the
+    /// instruction an `ONBUILD` wraps): its text from the keyword on, with
+    /// continuation lines joined and skipped comment lines removed as the
+    /// parser did, and the map from that text back to the source.
+    pub fn logical_line(&self, inst: &Instruction<'_>) -> Logical<'a> {
+        super::parser::logical_line(self.source, self.escape, inst.range.start as usize)
     }
 
     /// 1-based lines where a range starts and where its end position sits.

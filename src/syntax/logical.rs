@@ -1,5 +1,10 @@
 //! A logical line: the text BuildKit sees after joining continuation lines,
 //! with a map from its offsets back to the source.
+//!
+//! [`Dockerfile::logical_line`](super::Dockerfile::logical_line) rebuilds the
+//! logical line of any instruction exactly as the parser built it, so later
+//! passes (the shell model of `RUN`) can map offsets in the joined text back
+//! to the Dockerfile byte by byte.
 
 use std::borrow::Cow;
 
@@ -7,7 +12,7 @@ use super::ast::Word;
 use super::text::TextRange;
 
 /// Joined text plus the source offset where each joined piece starts.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Logical<'a> {
     source: &'a str,
     text: Cow<'a, str>,
@@ -26,9 +31,19 @@ pub struct Buffers {
     text: String,
 }
 
+/// A run of the logical text copied verbatim from the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Where the run starts in the logical text.
+    pub logical: usize,
+    /// Where the run starts in the source.
+    pub source: usize,
+    /// Its length in bytes.
+    pub len: usize,
+}
+
 impl<'a> Logical<'a> {
-    #[cfg(test)]
-    pub fn new(source: &'a str) -> Self {
+    pub(crate) fn new(source: &'a str) -> Self {
         Self::with_buffers(source, Buffers::default())
     }
 
@@ -57,7 +72,7 @@ impl<'a> Logical<'a> {
     }
 
     /// Appends `source[start..end]`.
-    pub fn push(&mut self, start: usize, end: usize) {
+    pub(crate) fn push(&mut self, start: usize, end: usize) {
         let piece = &self.source[start..end];
         if self.pieces.is_empty() {
             self.text = Cow::Borrowed(piece);
@@ -81,8 +96,57 @@ impl<'a> Logical<'a> {
         self.pieces.push((at, start));
     }
 
+    /// The joined text, starting at the instruction's keyword.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The runs of the logical text and where each comes from, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = Piece> + '_ {
+        self.pieces
+            .iter()
+            .enumerate()
+            .map(|(i, &(logical, source))| {
+                let next = self
+                    .pieces
+                    .get(i + 1)
+                    .map_or(self.text.len(), |&(next, _)| next);
+                Piece {
+                    logical,
+                    source,
+                    len: next - logical,
+                }
+            })
+    }
+
+    /// The logical offsets of a source range that lies within the joined
+    /// pieces (such as the range of a [`Word`] the parser built from this
+    /// line); `None` when either end falls outside them.
+    pub fn logical_range(&self, range: TextRange) -> Option<(usize, usize)> {
+        let (start, end) = (range.start as usize, range.end as usize);
+        let mut lo = None;
+        let mut hi = None;
+        for p in self.pieces() {
+            let p_end = p.source + p.len;
+            if lo.is_none() && p.source <= start && start < p_end {
+                lo = Some(p.logical + (start - p.source));
+            }
+            if hi.is_none() && p.source < end && end <= p_end {
+                hi = Some(p.logical + (end - p.source));
+            }
+        }
+        let text_end = self.text.len();
+        let last_end = self.pieces().last().map(|p| p.source + p.len);
+        if last_end == Some(start) {
+            lo = lo.or(Some(text_end));
+        }
+        if end == start {
+            hi = lo;
+        }
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo <= hi => Some((lo, hi)),
+            _ => None,
+        }
     }
 
     fn piece_for_start(&self, at: usize) -> usize {
@@ -128,7 +192,7 @@ impl<'a> Logical<'a> {
 
     /// The verbatim word `lo..hi`, borrowed from the source when it does not
     /// span a continuation.
-    pub fn word(&self, lo: usize, hi: usize) -> Word<'a> {
+    pub(crate) fn word(&self, lo: usize, hi: usize) -> Word<'a> {
         let range = self.range(lo, hi);
         let contiguous = hi <= lo || self.piece_for_start(lo) == self.piece_for_end(hi);
         let value = if contiguous {
@@ -140,7 +204,7 @@ impl<'a> Logical<'a> {
     }
 
     /// A word for `lo..hi` whose value was transformed (unquoted, decoded).
-    pub fn word_with(&self, lo: usize, hi: usize, value: Option<String>) -> Word<'a> {
+    pub(crate) fn word_with(&self, lo: usize, hi: usize, value: Option<String>) -> Word<'a> {
         match value {
             Some(v) if v != self.text[lo..hi] => Word {
                 value: Cow::Owned(v),
@@ -172,5 +236,36 @@ mod tests {
         let a = logical.word(4, 6);
         assert_eq!(a.range, TextRange::new(4, 6));
         assert!(matches!(a.value, Cow::Borrowed("a ")));
+    }
+
+    #[test]
+    fn source_ranges_map_back_to_logical_offsets() {
+        let source = "RUN a \\\n  b\n";
+        let mut logical = Logical::new(source);
+        logical.push(0, 6);
+        logical.push(8, 11);
+        let pieces: Vec<Piece> = logical.pieces().collect();
+        assert_eq!(
+            pieces,
+            vec![
+                Piece {
+                    logical: 0,
+                    source: 0,
+                    len: 6
+                },
+                Piece {
+                    logical: 6,
+                    source: 8,
+                    len: 3
+                },
+            ]
+        );
+        for (lo, hi) in [(4, 9), (8, 9), (4, 6), (0, 3), (9, 9), (6, 6)] {
+            let range = logical.range(lo, hi);
+            assert_eq!(logical.logical_range(range), Some((lo, hi)), "{lo}..{hi}");
+        }
+        // The removed escape and line break belong to no piece.
+        assert_eq!(logical.logical_range(TextRange::new(6, 7)), None);
+        assert_eq!(logical.logical_range(TextRange::new(7, 9)), None);
     }
 }

@@ -5,12 +5,13 @@ pub mod ast;
 pub mod dump;
 pub mod error;
 mod json;
-mod logical;
+pub mod logical;
 pub mod parser;
 pub mod text;
 mod validate;
 
 pub use ast::*;
 pub use error::{SyntaxError, SyntaxErrorKind};
+pub use logical::Logical;
 pub use parser::parse;
 pub use text::{Encoding, LineCol, LineIndex, TextRange};

@@ -20,7 +20,7 @@ use super::ast::{
 };
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::json::{self, JsonArray};
-use super::logical::{Buffers, Logical};
+use super::logical::Logical;
 use super::text::{LineIndex, TextRange, find_newline};
 
 /// BuildKit reads lines with a 64 KiB buffer: a longer line is an error.
@@ -44,6 +44,128 @@ pub fn parse(source: &str) -> Dockerfile<'_> {
     FileParser::new(source).run()
 }
 
+/// The logical line of the instruction whose keyword starts at `start`:
+/// its physical lines joined exactly as the parser joins them (escape and
+/// line break removed, comment and blank lines inside the continuation
+/// skipped), without the heredoc bodies that may follow it. An offset that
+/// is not a character boundary of `source` gives an empty line.
+pub(crate) fn logical_line(source: &str, escape: char, start: usize) -> Logical<'_> {
+    match read_line(source, start) {
+        Some(first_line) if source.is_char_boundary(start) => {
+            let mut pos = first_line.next;
+            let next = || {
+                let line = read_line(source, pos)?;
+                pos = line.next;
+                Some(line)
+            };
+            join_lines(source, escape, start, first_line, next).logical
+        }
+        _ => Logical::new(source),
+    }
+}
+
+/// Reads the physical line that starts at `start`, if any text is left.
+fn read_line(source: &str, start: usize) -> Option<Line> {
+    let bytes = source.as_bytes();
+    if start >= bytes.len() {
+        return None;
+    }
+    let (mut content_end, next) = match find_newline(&bytes[start..]) {
+        Some(i) => (start + i, start + i + 1),
+        None => (bytes.len(), bytes.len()),
+    };
+    while content_end > start && bytes[content_end - 1] == b'\r' {
+        content_end -= 1;
+    }
+    Some(Line {
+        start,
+        content_end,
+        next,
+    })
+}
+
+/// Where the continuation escape starts, if `text` continues on the next line.
+fn continuation_cut(text: &str, escape: char) -> Option<usize> {
+    let body = text.trim_end_matches([' ', '\t']).as_bytes();
+    // The escape is `\` or `` ` ``: one ASCII byte, so comparing bytes
+    // is comparing characters.
+    let escape = escape as u8;
+    match body {
+        [.., before, last] if *last == escape && *before == escape => None,
+        [.., last] if *last == escape => Some(body.len() - 1),
+        _ => None,
+    }
+}
+
+/// The physical lines of one instruction, joined.
+struct JoinedLines<'a> {
+    logical: Logical<'a>,
+    /// Where the content of the last consumed line ends.
+    end: usize,
+    empty_lines: Vec<TextRange>,
+    /// Comment lines inside the continuation.
+    comment_lines: Vec<TextRange>,
+    /// `(hash, content end)` of each of those comments.
+    comments: Vec<(usize, usize)>,
+}
+
+/// Joins the instruction starting at `first` (on `first_line`) with its
+/// continuation lines, pulled from `next_line`.
+fn join_lines(
+    source: &str,
+    escape: char,
+    first: usize,
+    first_line: Line,
+    mut next_line: impl FnMut() -> Option<Line>,
+) -> JoinedLines<'_> {
+    let mut joined = JoinedLines {
+        logical: Logical::new(source),
+        end: first_line.content_end,
+        empty_lines: Vec::new(),
+        comment_lines: Vec::new(),
+        comments: Vec::new(),
+    };
+    let first_text = &source[first..first_line.content_end];
+    let mut continues = match continuation_cut(first_text, escape) {
+        Some(cut) => {
+            joined.logical.push(first, first + cut);
+            true
+        }
+        None => {
+            joined.logical.push(first, first_line.content_end);
+            false
+        }
+    };
+    while continues {
+        let Some(line) = next_line() else { break };
+        joined.end = line.content_end;
+        let text = &source[line.start..line.content_end];
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('#') {
+            let hash = line.content_end - trimmed.len();
+            joined.comments.push((hash, line.content_end));
+            joined
+                .comment_lines
+                .push(TextRange::from_usize(line.start, line.content_end));
+            continue;
+        }
+        if trimmed.is_empty() {
+            joined
+                .empty_lines
+                .push(TextRange::from_usize(line.start, line.content_end));
+            continue;
+        }
+        match continuation_cut(text, escape) {
+            Some(cut) => joined.logical.push(line.start, line.start + cut),
+            None => {
+                joined.logical.push(line.start, line.content_end);
+                continues = false;
+            }
+        }
+    }
+    joined
+}
+
 /// One physical line: `start..content_end` is its text without trailing
 /// `\r`/`\n`; `next` is where the following line starts.
 #[derive(Clone, Copy, Debug)]
@@ -63,7 +185,6 @@ struct FileParser<'a> {
     comments: Vec<Comment<'a>>,
     errors: Vec<SyntaxError>,
     /// Reused by each instruction's logical line.
-    buffers: Buffers,
     /// Where each line starts, recorded as lines are read, for the
     /// [`LineIndex`].
     line_starts: Vec<u32>,
@@ -83,7 +204,6 @@ impl<'a> FileParser<'a> {
             instructions: Vec::new(),
             comments: Vec::new(),
             errors: Vec::new(),
-            buffers: Buffers::default(),
             line_starts: {
                 let mut starts = Vec::with_capacity(source.len() / 32 + 1);
                 starts.push(0);
@@ -94,42 +214,33 @@ impl<'a> FileParser<'a> {
     }
 
     fn next_line(&mut self) -> Option<Line> {
-        let bytes = self.source.as_bytes();
-        let start = self.pos;
-        if start >= bytes.len() {
-            return None;
-        }
-        let (mut content_end, next) = match find_newline(&bytes[start..]) {
-            Some(i) => {
-                // Every line is read in order, some twice (a heredoc may put
-                // a line back): record each start once.
-                let next = u32::try_from(start + i + 1).unwrap_or(u32::MAX);
-                if self.line_starts.last().is_some_and(|&last| next > last) {
-                    self.line_starts.push(next);
-                }
-                (start + i, start + i + 1)
+        let line = read_line(self.source, self.pos)?;
+        if line.next > line.start && self.source.as_bytes().get(line.next - 1) == Some(&b'\n') {
+            // Every line is read in order, some twice (a heredoc may put a
+            // line back): record each start once.
+            let next = u32::try_from(line.next).unwrap_or(u32::MAX);
+            if self.line_starts.last().is_some_and(|&last| next > last) {
+                self.line_starts.push(next);
             }
-            None => (bytes.len(), bytes.len()),
+        }
+        // The length BuildKit checks includes a `\r` before the line break.
+        let raw_end = if self.source.as_bytes().get(line.next.wrapping_sub(1)) == Some(&b'\n') {
+            line.next - 1
+        } else {
+            line.next
         };
-        if content_end - start > MAX_LINE_LEN {
+        if raw_end - line.start > MAX_LINE_LEN {
             self.errors.push(SyntaxError::new(
                 SyntaxErrorKind::LineTooLong,
-                TextRange::from_usize(start, content_end),
+                TextRange::from_usize(line.start, raw_end),
                 format!(
                     "line is {} bytes long; BuildKit allows at most {MAX_LINE_LEN}",
-                    content_end - start
+                    raw_end - line.start
                 ),
             ));
         }
-        while content_end > start && bytes[content_end - 1] == b'\r' {
-            content_end -= 1;
-        }
-        self.pos = next;
-        Some(Line {
-            start,
-            content_end,
-            next,
-        })
+        self.pos = line.next;
+        Some(line)
     }
 
     fn run(mut self) -> Dockerfile<'a> {
@@ -241,66 +352,20 @@ impl<'a> FileParser<'a> {
         true
     }
 
-    /// Where the continuation escape starts, if `text` continues on the next line.
-    fn continuation_cut(&self, text: &str) -> Option<usize> {
-        let body = text.trim_end_matches([' ', '\t']).as_bytes();
-        // The escape is `\` or `` ` ``: one ASCII byte, so comparing bytes
-        // is comparing characters.
-        let escape = self.escape as u8;
-        match body {
-            [.., before, last] if *last == escape && *before == escape => None,
-            [.., last] if *last == escape => Some(body.len() - 1),
-            _ => None,
-        }
-    }
-
     fn instruction(&mut self, first_line: Line, first: usize) {
-        let mut logical = Logical::with_buffers(self.source, std::mem::take(&mut self.buffers));
-        let mut empty_lines = Vec::new();
-        let mut comment_lines = Vec::new();
-        let mut end = first_line.content_end;
-        let first_text = &self.source[first..first_line.content_end];
-        let mut continues = match self.continuation_cut(first_text) {
-            Some(cut) => {
-                logical.push(first, first + cut);
-                true
-            }
-            None => {
-                logical.push(first, first_line.content_end);
-                false
-            }
-        };
-        while continues {
-            let Some(line) = self.next_line() else { break };
-            end = line.content_end;
-            let text = &self.source[line.start..line.content_end];
-            let trimmed = text.trim_start();
-            if trimmed.starts_with('#') {
-                let hash = line.content_end - trimmed.len();
-                self.comment(hash, line.content_end, true);
-                comment_lines.push(TextRange::from_usize(line.start, line.content_end));
-                continue;
-            }
-            if trimmed.is_empty() {
-                empty_lines.push(TextRange::from_usize(line.start, line.content_end));
-                continue;
-            }
-            match self.continuation_cut(text) {
-                Some(cut) => logical.push(line.start, line.start + cut),
-                None => {
-                    logical.push(line.start, line.content_end);
-                    continues = false;
-                }
-            }
+        let (source, escape) = (self.source, self.escape);
+        let joined = join_lines(source, escape, first, first_line, || self.next_line());
+        for &(hash, end) in &joined.comments {
+            self.comment(hash, end, true);
         }
+        let logical = joined.logical;
         let text_len = logical.text().len();
         let mut inst = build_instruction(&logical, 0, text_len, self.escape, &mut self.errors);
-        inst.range = TextRange::from_usize(first, end);
-        inst.empty_continuation_lines = empty_lines;
-        inst.continuation_comments = comment_lines;
+        inst.range = TextRange::from_usize(first, joined.end);
+        inst.empty_continuation_lines = joined.empty_lines;
+        inst.continuation_comments = joined.comment_lines;
         self.heredocs(&logical, &mut inst);
         self.instructions.push(inst);
-        self.buffers = logical.into_buffers();
     }
 
     /// Reads the bodies of the heredocs the instruction opens.
@@ -1022,5 +1087,42 @@ mod tests {
             .map(|(s, e)| &text[s..e])
             .collect();
         assert_eq!(words, vec![r#"abc="123 456""#, "def", r"'x y'\ z"]);
+    }
+}
+
+#[cfg(test)]
+mod logical_line_tests {
+    use super::*;
+
+    /// The rebuilt logical line holds every argument text the parser built
+    /// from it, at the offsets the map gives.
+    #[test]
+    fn logical_lines_match_the_parser() {
+        let sources = [
+            "FROM a\nRUN apt-get update \\\n# skipped\n\n  && apt-get install -y \\\n    curl\n",
+            "# escape=`\nFROM a\nRUN echo a `\n  b `\n  c\n",
+            "FROM a\r\nRUN echo a \\\r\n  b\r\n",
+            "FROM a\nONBUILD RUN x \\\n  y\nRUN <<EOF cat \\\n  > /x\nbody\nEOF\n",
+            "FROM a\nRUN é \\\n  ü\nLABEL a=b \\\n  c=d\n",
+        ];
+        for source in sources {
+            let file = parse(source);
+            for inst in &file.instructions {
+                for inst in [inst, inst.effective()] {
+                    let logical = file.logical_line(inst);
+                    let args = &inst.args_text;
+                    let (lo, hi) = logical
+                        .logical_range(args.range)
+                        .unwrap_or_else(|| panic!("{source:?}: {:?} not in the line", args.value));
+                    assert_eq!(&logical.text()[lo..hi], &*args.value, "{source:?}");
+                    assert_eq!(logical.range(lo, hi), args.range, "{source:?}");
+                }
+            }
+        }
+        // An offset outside the source gives an empty line.
+        let file = parse("FROM a\n");
+        let mut inst = file.instructions[0].clone();
+        inst.range = TextRange::new(99, 99);
+        assert_eq!(file.logical_line(&inst).text(), "");
     }
 }

@@ -1,0 +1,1904 @@
+//! The typed model of a shell script, built from `tree-sitter-bash`'s tree.
+//! Rules see commands, words, connectors and constructs; never node kinds.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use serde::Serialize;
+use tree_sitter::{Node, Parser, Tree};
+
+use super::dialect::{ShellKind, program_basename};
+use super::invocation::unwrap_wrappers;
+use super::text::{ShellText, ShellTextBuilder};
+use super::word::{ShellWord, WordPart};
+use crate::syntax::TextRange;
+
+/// How deep the walk follows nested constructs before giving up on the
+/// rest (recorded as an error); keeps the stack bounded on hostile input.
+const MAX_DEPTH: usize = 200;
+
+/// A parsed shell script: every simple command in source order, with the
+/// constructs they sit in.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Script<'a> {
+    pub commands: Vec<Command<'a>>,
+    /// Indexed by [`ConstructId`]; the first is the top level.
+    pub constructs: Vec<Construct>,
+    /// Where the script could not be parsed (the commands around are kept).
+    pub errors: Vec<TextRange>,
+}
+
+/// Index of a [`Construct`] in [`Script::constructs`].
+pub type ConstructId = usize;
+
+/// A simple command: `A=b name arg… >redirect`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Command<'a> {
+    /// `None` for a command of only assignments or redirects (`A=b`).
+    pub name: Option<ShellWord<'a>>,
+    pub args: Vec<ShellWord<'a>>,
+    pub assignments: Vec<Assignment<'a>>,
+    pub redirects: Vec<Redirect<'a>>,
+    /// The operator joining this command to the one before it.
+    pub connector_before: Option<Connector>,
+    /// The operator joining this command to the one after it.
+    pub connector_after: Option<Connector>,
+    /// The innermost construct the command sits in.
+    pub construct: ConstructId,
+    /// Under `!`: its status is inverted.
+    pub negated: bool,
+    pub range: TextRange,
+}
+
+/// `NAME=value` before a command (or alone).
+#[derive(Clone, Debug, Serialize)]
+pub struct Assignment<'a> {
+    pub name: Cow<'a, str>,
+    /// `None` for `NAME=`.
+    pub value: Option<ShellWord<'a>>,
+    /// `NAME+=value`.
+    pub append: bool,
+    pub range: TextRange,
+}
+
+/// A redirection such as `2>&1`, `>>log`, `<<EOF`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Redirect<'a> {
+    pub fd: Option<u32>,
+    pub op: RedirectOp,
+    /// The file, descriptor, here-string or heredoc delimiter.
+    pub target: Option<ShellWord<'a>>,
+    /// The body of a heredoc.
+    pub body: Option<TextRange>,
+    /// For a heredoc: the delimiter is unquoted, so the shell expands
+    /// `$VAR` and `$(…)` in the body.
+    pub expand: bool,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectOp {
+    /// `<`
+    Read,
+    /// `>`
+    Write,
+    /// `>>`
+    Append,
+    /// `>|`
+    Clobber,
+    /// `<>`
+    ReadWrite,
+    /// `<&`
+    DupRead,
+    /// `>&`
+    DupWrite,
+    /// `&>`
+    WriteAll,
+    /// `&>>`
+    AppendAll,
+    /// `<<<`
+    HereString,
+    /// `<<`
+    Heredoc,
+    /// `<<-`
+    HeredocStripTabs,
+}
+
+/// The operator between two commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connector {
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+    /// `|`
+    Pipe,
+    /// `|&`
+    PipeAll,
+    /// `;`
+    Semicolon,
+    /// `&`
+    Background,
+    /// A line break.
+    Newline,
+    /// `;;`, `;&` or `;;&` ending a `case` branch.
+    CaseEnd,
+}
+
+impl Connector {
+    fn of_token(kind: &str) -> Option<Self> {
+        Some(match kind {
+            "&&" => Connector::And,
+            "||" => Connector::Or,
+            "|" => Connector::Pipe,
+            "|&" => Connector::PipeAll,
+            ";" => Connector::Semicolon,
+            "&" => Connector::Background,
+            "\n" => Connector::Newline,
+            ";;" | ";&" | ";;&" => Connector::CaseEnd,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Connector::And => "&&",
+            Connector::Or => "||",
+            Connector::Pipe => "|",
+            Connector::PipeAll => "|&",
+            Connector::Semicolon => ";",
+            Connector::Background => "&",
+            Connector::Newline => "\\n",
+            Connector::CaseEnd => ";;",
+        }
+    }
+}
+
+/// A construct commands sit in.
+#[derive(Clone, Debug, Serialize)]
+pub struct Construct {
+    pub kind: ConstructKind,
+    pub range: TextRange,
+    /// The enclosing construct; `None` for the top level.
+    pub parent: Option<ConstructId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConstructKind {
+    /// The script itself.
+    TopLevel,
+    /// `a | b`: each stage of the pipeline.
+    Pipeline,
+    /// `( … )`
+    Subshell,
+    /// `{ …; }`
+    Group,
+    /// `$( … )` or `` `…` ``.
+    CommandSubstitution,
+    /// `<( … )` or `>( … )`.
+    ProcessSubstitution,
+    /// The condition of `if`/`elif`.
+    IfCondition,
+    /// A `then` or `else` branch.
+    IfBranch,
+    /// The condition of `while`/`until`.
+    LoopCondition,
+    /// The body of `for`/`while`/`until`.
+    LoopBody,
+    /// A branch of `case`.
+    CaseBranch,
+    /// The body of `name() { … }`.
+    Function { name: String },
+    /// The script of `sh -c '…'` (after `sudo`, `env`… are unwrapped).
+    ShellCommand { shell: String },
+    /// A heredoc a shell reads its script from (`bash <<EOF`).
+    HeredocScript { shell: String },
+}
+
+/// The edges of a sequence: the connectors before its first and after its
+/// last command, inherited from where the sequence sits.
+#[derive(Clone, Copy, Debug, Default)]
+struct Edges {
+    before: Option<Connector>,
+    after: Option<Connector>,
+}
+
+/// A heredoc whose body the Dockerfile parser already found: its marker
+/// appears in the parsed text as a `<DELIMITER` redirect (see
+/// [`Script::parse_with_heredocs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeredocBody {
+    /// The `<<EOF` word in the Dockerfile.
+    pub marker: TextRange,
+    pub body: TextRange,
+    /// `<<-`: leading tabs are stripped from the body.
+    pub strip_tabs: bool,
+    /// The delimiter is unquoted: the shell expands the body.
+    pub expand: bool,
+}
+
+impl<'a> Script<'a> {
+    /// Parses `text` as a POSIX shell script (with the bash grammar).
+    pub fn parse(text: &ShellText<'a>) -> Self {
+        Self::parse_with_heredocs(text, &[])
+    }
+
+    /// Parses `text` in which the heredoc markers of `heredocs` were
+    /// rewritten as input redirects (`<<EOF` as `<EOF`) and their bodies
+    /// left out: the bash grammar misreads several heredocs on one line
+    /// and markers before the command name, while the Dockerfile parser
+    /// already knows each body. Those redirects come back as heredocs.
+    pub fn parse_with_heredocs(text: &ShellText<'a>, heredocs: &[HeredocBody]) -> Self {
+        let mut builder = Builder {
+            script: Script::default(),
+            depth: 0,
+            heredocs: heredocs.to_vec(),
+        };
+        builder.script.constructs.push(Construct {
+            kind: ConstructKind::TopLevel,
+            range: text.range(0, text.len()),
+            parent: None,
+        });
+        builder.program(text, 0);
+        builder.script
+    }
+
+    /// A script of at most one command (exec-form `RUN`).
+    pub fn single(command: Option<Command<'a>>, range: TextRange) -> Self {
+        Script {
+            commands: command.into_iter().collect(),
+            constructs: vec![Construct {
+                kind: ConstructKind::TopLevel,
+                range,
+                parent: None,
+            }],
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds the commands of `inner` as a nested construct of `kind` inside
+    /// construct `parent`.
+    pub(crate) fn graft(
+        &mut self,
+        inner: Script<'a>,
+        kind: &ConstructKind,
+        range: TextRange,
+        parent: ConstructId,
+    ) {
+        let base = self.constructs.len();
+        for (i, mut construct) in inner.constructs.into_iter().enumerate() {
+            if i == 0 {
+                construct.kind = kind.clone();
+                construct.range = range;
+                construct.parent = Some(parent);
+            } else {
+                construct.parent = construct.parent.map(|p| p + base);
+            }
+            self.constructs.push(construct);
+        }
+        for mut command in inner.commands {
+            command.construct += base;
+            self.commands.push(command);
+        }
+        self.errors.extend(inner.errors);
+    }
+
+    pub fn construct(&self, id: ConstructId) -> Option<&Construct> {
+        self.constructs.get(id)
+    }
+
+    /// The constructs around `command`, innermost first.
+    pub fn ancestors<'s>(&'s self, command: &Command<'_>) -> impl Iterator<Item = &'s Construct> {
+        let mut next = Some(command.construct);
+        std::iter::from_fn(move || {
+            let construct = self.constructs.get(next?)?;
+            next = construct.parent;
+            Some(construct)
+        })
+    }
+
+    /// The command sits (at any depth) in a construct matching `pred`.
+    pub fn is_inside(&self, command: &Command<'_>, pred: impl Fn(&ConstructKind) -> bool) -> bool {
+        self.ancestors(command).any(|c| pred(&c.kind))
+    }
+
+    /// The script has a pipeline anywhere.
+    pub fn has_pipes(&self) -> bool {
+        self.constructs
+            .iter()
+            .any(|c| c.kind == ConstructKind::Pipeline)
+    }
+
+    /// A `set -o pipefail` (or `set -eo pipefail`…) runs in the script.
+    pub fn sets_pipefail(&self) -> bool {
+        self.commands.iter().any(|c| {
+            c.program() == Some("set")
+                && c.args.windows(2).any(|w| {
+                    w[0].static_value().is_some_and(|o| {
+                        o.starts_with('-') && !o.starts_with("--") && o.ends_with('o')
+                    }) && w[1].is("pipefail")
+                })
+        })
+    }
+
+    /// Commands whose program (basename of the name) is `program`.
+    pub fn commands_named<'s>(&'s self, program: &'s str) -> impl Iterator<Item = &'s Command<'a>> {
+        self.commands
+            .iter()
+            .filter(move |c| c.program() == Some(program))
+    }
+}
+
+impl<'a> Command<'a> {
+    /// The name's static value (`/usr/bin/apt-get`).
+    pub fn name_str(&self) -> Option<&str> {
+        self.name.as_ref().and_then(ShellWord::static_value)
+    }
+
+    /// The program: the basename of the name (`apt-get`).
+    pub fn program(&self) -> Option<&str> {
+        self.name_str().map(program_basename)
+    }
+
+    /// The name followed by the arguments.
+    pub fn words(&self) -> impl Iterator<Item = &ShellWord<'a>> {
+        self.name.iter().chain(&self.args)
+    }
+
+    /// An argument equal to `value` (statically).
+    pub fn has_arg(&self, value: &str) -> bool {
+        self.args.iter().any(|a| a.is(value))
+    }
+}
+
+thread_local! {
+    /// One parser per thread: creating one per script would cost more than
+    /// most parses.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses `text` with the bash grammar; `None` only if the grammar cannot
+/// be loaded.
+fn parse_tree(text: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// An element of a sequence: a statement, or the operator between two.
+#[derive(Clone, Copy, Debug)]
+enum Elem<'n> {
+    /// A statement, with the `redirected_statement` whose redirects apply
+    /// to it when the statement was split out of one.
+    Item(Node<'n>, Option<Node<'n>>),
+    Op(Connector),
+}
+
+/// A piece of a word, in offsets of the text being parsed.
+#[derive(Clone, Debug)]
+struct Segment {
+    lo: usize,
+    hi: usize,
+    kind: SegmentKind,
+}
+
+#[derive(Clone, Debug)]
+enum SegmentKind {
+    /// `text[lo..hi]` verbatim.
+    Literal {
+        quoted: bool,
+    },
+    /// Text that is not in the source (an ANSI-C escape decoded).
+    Decoded {
+        text: String,
+        quoted: bool,
+    },
+    Parameter {
+        name: (usize, usize),
+    },
+    CommandSubstitution,
+    Arithmetic,
+    ProcessSubstitution,
+}
+
+struct Builder<'a> {
+    script: Script<'a>,
+    depth: usize,
+    heredocs: Vec<HeredocBody>,
+}
+
+fn text_of<'t>(t: &'t ShellText<'_>, node: Node<'_>) -> &'t str {
+    t.as_str().get(node.byte_range()).unwrap_or("")
+}
+
+fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).collect()
+}
+
+/// A `(child, field name)` list.
+fn children_with_fields(node: Node<'_>) -> Vec<(Node<'_>, Option<&'static str>)> {
+    let mut cursor = node.walk();
+    let mut out = Vec::with_capacity(node.child_count());
+    if cursor.goto_first_child() {
+        loop {
+            out.push((cursor.node(), cursor.field_name()));
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Statement-like nodes that can stand in a sequence.
+fn is_statement(kind: &str) -> bool {
+    matches!(
+        kind,
+        "command"
+            | "list"
+            | "pipeline"
+            | "redirected_statement"
+            | "subshell"
+            | "compound_statement"
+            | "if_statement"
+            | "while_statement"
+            | "for_statement"
+            | "c_style_for_statement"
+            | "case_statement"
+            | "function_definition"
+            | "negated_command"
+            | "declaration_command"
+            | "unset_command"
+            | "test_command"
+            | "variable_assignment"
+            | "variable_assignments"
+            | "ERROR"
+    )
+}
+
+impl<'a> Builder<'a> {
+    fn error(&mut self, t: &ShellText<'a>, node: Node<'_>) {
+        let range = t.range(node.start_byte(), node.end_byte());
+        // An error inside the last one adds nothing.
+        if !self
+            .script
+            .errors
+            .last()
+            .is_some_and(|e| e.contains_range(range))
+        {
+            self.script.errors.push(range);
+        }
+    }
+
+    fn construct(
+        &mut self,
+        t: &ShellText<'a>,
+        kind: ConstructKind,
+        node: Node<'_>,
+        parent: ConstructId,
+    ) -> ConstructId {
+        self.script.constructs.push(Construct {
+            kind,
+            range: t.range(node.start_byte(), node.end_byte()),
+            parent: Some(parent),
+        });
+        self.script.constructs.len() - 1
+    }
+
+    /// Parses `t` and walks it into construct `construct`.
+    fn program(&mut self, t: &ShellText<'a>, construct: ConstructId) {
+        let Some(tree) = parse_tree(t.as_str()) else {
+            self.script.errors.push(t.range(0, t.len()));
+            return;
+        };
+        let root = tree.root_node();
+        if root.is_error() {
+            self.error(t, root);
+        }
+        let elems = self.elems(t, &children(root));
+        self.sequence(t, &elems, construct, Edges::default());
+    }
+
+    /// Flattens `list`s and heredoc trailers into a sequence of items and
+    /// operators.
+    fn elems<'n>(&mut self, t: &ShellText<'a>, nodes: &[Node<'n>]) -> Vec<Elem<'n>> {
+        let mut out = Vec::with_capacity(nodes.len());
+        for &node in nodes {
+            self.push_elem(t, node, &mut out);
+        }
+        out
+    }
+
+    fn push_elem<'n>(&mut self, t: &ShellText<'a>, node: Node<'n>, out: &mut Vec<Elem<'n>>) {
+        let kind = node.kind();
+        if node.is_missing() {
+            self.error(t, node);
+            return;
+        }
+        if !node.is_named() {
+            if let Some(op) = Connector::of_token(kind) {
+                out.push(Elem::Op(op));
+            }
+            return;
+        }
+        match kind {
+            "list" => {
+                for child in children(node) {
+                    self.push_elem(t, child, out);
+                }
+            }
+            "comment" | "heredoc_body" => {}
+            _ if is_statement(kind) => out.push(Elem::Item(node, None)),
+            // Words where a statement was expected (inside an ERROR):
+            // only their substitutions run.
+            _ => out.push(Elem::Item(node, None)),
+        }
+    }
+
+    /// Walks a sequence of items joined by operators.
+    fn sequence(
+        &mut self,
+        t: &ShellText<'a>,
+        elems: &[Elem<'_>],
+        construct: ConstructId,
+        edges: Edges,
+    ) {
+        let items: Vec<usize> = elems
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| matches!(e, Elem::Item(..)).then_some(i))
+            .collect();
+        for (n, &i) in items.iter().enumerate() {
+            let Elem::Item(node, redirects) = elems[i] else {
+                continue;
+            };
+            // Two statements with no operator between them are on separate
+            // lines, unless one is unparsable text.
+            let unknown =
+                |e: Option<&Elem<'_>>| matches!(e, Some(Elem::Item(n, _)) if n.is_error());
+            let before = match i.checked_sub(1).map(|p| &elems[p]) {
+                Some(Elem::Op(op)) => Some(*op),
+                _ if n == 0 => edges.before,
+                prev if unknown(prev) || node.is_error() => None,
+                _ => Some(Connector::Newline),
+            };
+            let after = match elems.get(i + 1) {
+                Some(Elem::Op(op)) => Some(*op),
+                _ if n + 1 == items.len() => edges.after,
+                next if unknown(next) || node.is_error() => None,
+                _ => Some(Connector::Newline),
+            };
+            self.item(
+                t,
+                node,
+                redirects,
+                construct,
+                Edges { before, after },
+                false,
+            );
+        }
+    }
+
+    /// Walks the statements among `nodes` as one sequence in a new
+    /// construct.
+    fn body(
+        &mut self,
+        t: &ShellText<'a>,
+        nodes: &[Node<'_>],
+        kind: ConstructKind,
+        at: Node<'_>,
+        parent: ConstructId,
+        edges: Edges,
+    ) {
+        // The parts of `if` and `while` have no node of their own: they
+        // span their statements.
+        let statements: Vec<&Node<'_>> = nodes
+            .iter()
+            .filter(|n| n.is_named() && n.kind() != "comment")
+            .collect();
+        let range = match (&kind, statements.first(), statements.last()) {
+            (
+                ConstructKind::IfCondition | ConstructKind::IfBranch | ConstructKind::LoopCondition,
+                Some(first),
+                Some(last),
+            ) => t.range(first.start_byte(), last.end_byte()),
+            _ => t.range(at.start_byte(), at.end_byte()),
+        };
+        self.script.constructs.push(Construct {
+            kind,
+            range,
+            parent: Some(parent),
+        });
+        let id = self.script.constructs.len() - 1;
+        let elems = self.elems(t, nodes);
+        self.sequence(t, &elems, id, edges);
+    }
+
+    fn item(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'_>,
+        redirects: Option<Node<'_>>,
+        construct: ConstructId,
+        edges: Edges,
+        negated: bool,
+    ) {
+        // A statement the parser had to invent (`a &&` at the end).
+        if node.start_byte() == node.end_byte() || self.depth >= MAX_DEPTH {
+            self.error(t, node);
+            return;
+        }
+        self.depth += 1;
+        self.item_inner(t, node, redirects, construct, edges, negated);
+        self.depth -= 1;
+    }
+
+    fn item_inner(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'_>,
+        redirects: Option<Node<'_>>,
+        construct: ConstructId,
+        edges: Edges,
+        negated: bool,
+    ) {
+        let inner = |n: &Node<'_>| n.is_named() && n.kind() != "comment";
+        match node.kind() {
+            "command"
+            | "declaration_command"
+            | "unset_command"
+            | "test_command"
+            | "variable_assignment"
+            | "variable_assignments" => {
+                self.simple_command(t, node, redirects, construct, edges, negated);
+            }
+            "list" => {
+                let elems = self.elems(t, &[node]);
+                self.sequence_negated(t, &elems, construct, edges, negated);
+            }
+            "negated_command" => {
+                for child in children(node).into_iter().filter(inner) {
+                    self.item(t, child, redirects, construct, edges, true);
+                }
+            }
+            "pipeline" => {
+                let id = self.construct(t, ConstructKind::Pipeline, node, construct);
+                let elems = self.elems(t, &children(node));
+                self.sequence_negated(t, &elems, id, edges, negated);
+            }
+            "subshell" | "compound_statement" => {
+                let kind = if node.kind() == "subshell" {
+                    ConstructKind::Subshell
+                } else {
+                    ConstructKind::Group
+                };
+                let id = self.construct(t, kind, node, construct);
+                let elems = self.elems(t, &children(node));
+                self.sequence_negated(t, &elems, id, edges, negated);
+            }
+            "redirected_statement" => self.redirected(t, node, construct, edges, negated),
+            "if_statement" => self.if_statement(t, node, construct),
+            "while_statement" => {
+                let mut condition = Vec::new();
+                let mut body = None;
+                for (child, field) in children_with_fields(node) {
+                    match (child.kind(), field) {
+                        ("do_group", _) | (_, Some("body")) => body = Some(child),
+                        _ => condition.push(child),
+                    }
+                }
+                // The condition comes first in the source and runs first.
+                self.body(
+                    t,
+                    &condition,
+                    ConstructKind::LoopCondition,
+                    node,
+                    construct,
+                    Edges::default(),
+                );
+                if let Some(body) = body {
+                    self.body(
+                        t,
+                        &children(body),
+                        ConstructKind::LoopBody,
+                        body,
+                        construct,
+                        Edges::default(),
+                    );
+                }
+            }
+            "for_statement" | "c_style_for_statement" => {
+                for (child, field) in children_with_fields(node) {
+                    if field == Some("body") || child.kind() == "do_group" {
+                        let body = match child.kind() {
+                            "do_group" | "compound_statement" => children(child),
+                            _ => vec![child],
+                        };
+                        self.body(
+                            t,
+                            &body,
+                            ConstructKind::LoopBody,
+                            child,
+                            construct,
+                            Edges::default(),
+                        );
+                    } else if child.is_named() {
+                        self.substitutions(t, child, construct);
+                    }
+                }
+            }
+            "case_statement" => {
+                for child in children(node) {
+                    if child.kind() == "case_item" {
+                        let mut statements = Vec::new();
+                        for (c, field) in children_with_fields(child) {
+                            if field == Some("value") {
+                                self.substitutions(t, c, construct);
+                            } else {
+                                statements.push(c);
+                            }
+                        }
+                        self.body(
+                            t,
+                            &statements,
+                            ConstructKind::CaseBranch,
+                            child,
+                            construct,
+                            Edges::default(),
+                        );
+                    } else if child.is_named() {
+                        self.substitutions(t, child, construct);
+                    }
+                }
+            }
+            "function_definition" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .map_or_else(String::new, |n| text_of(t, n).to_owned());
+                if let Some(body) = node.child_by_field_name("body") {
+                    let statements = match body.kind() {
+                        "compound_statement" | "subshell" => children(body),
+                        _ => vec![body],
+                    };
+                    self.body(
+                        t,
+                        &statements,
+                        ConstructKind::Function { name },
+                        body,
+                        construct,
+                        Edges::default(),
+                    );
+                }
+            }
+            "ERROR" => {
+                self.error(t, node);
+                let elems = self.elems(t, &children(node));
+                self.sequence(t, &elems, construct, edges);
+            }
+            _ => {
+                if node.is_error() || node.is_missing() {
+                    self.error(t, node);
+                }
+                self.substitutions(t, node, construct);
+            }
+        }
+        let simple = matches!(
+            node.kind(),
+            "command"
+                | "declaration_command"
+                | "unset_command"
+                | "test_command"
+                | "variable_assignment"
+                | "variable_assignments"
+                | "negated_command"
+        );
+        if let Some(r) = redirects
+            && !simple
+        {
+            // Redirects of a compound statement (`{ …; } >$(mktemp)`): only
+            // their substitutions run here, after the body in source order.
+            for (child, field) in children_with_fields(r) {
+                if field == Some("redirect") || child.kind().ends_with("_redirect") {
+                    self.substitutions(t, child, construct);
+                }
+            }
+        }
+    }
+
+    /// A sequence whose commands are all negated when `negated`.
+    fn sequence_negated(
+        &mut self,
+        t: &ShellText<'a>,
+        elems: &[Elem<'_>],
+        id: ConstructId,
+        edges: Edges,
+        negated: bool,
+    ) {
+        let first = self.script.commands.len();
+        self.sequence(t, elems, id, edges);
+        if negated {
+            for c in &mut self.script.commands[first..] {
+                c.negated = true;
+            }
+        }
+    }
+
+    fn if_statement(&mut self, t: &ShellText<'a>, node: Node<'_>, construct: ConstructId) {
+        let mut part = Vec::new();
+        let mut kind = ConstructKind::IfCondition;
+        let flush = |this: &mut Self, part: &mut Vec<Node<'_>>, kind: &ConstructKind| {
+            if !part.is_empty() {
+                this.body(t, part, kind.clone(), node, construct, Edges::default());
+                part.clear();
+            }
+        };
+        for child in children(node) {
+            match child.kind() {
+                "if" | "elif" => {
+                    flush(self, &mut part, &kind);
+                    kind = ConstructKind::IfCondition;
+                }
+                "then" | "else" => {
+                    flush(self, &mut part, &kind);
+                    kind = ConstructKind::IfBranch;
+                }
+                "fi" => flush(self, &mut part, &kind),
+                "elif_clause" | "else_clause" => {
+                    flush(self, &mut part, &kind);
+                    self.if_statement(t, child, construct);
+                }
+                _ => part.push(child),
+            }
+        }
+        flush(self, &mut part, &kind);
+    }
+
+    fn redirected(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'_>,
+        construct: ConstructId,
+        edges: Edges,
+        negated: bool,
+    ) {
+        let Some(body) = node.child_by_field_name("body") else {
+            // Redirects alone: a command with no name.
+            self.simple_command(t, node, None, construct, edges, negated);
+            return;
+        };
+        // `cat <<EOF && next` and `cat <<EOF | next` put what follows the
+        // heredoc inside the redirect node.
+        let mut trailer: Option<(Connector, Vec<Node<'_>>, bool)> = None;
+        for child in children(node) {
+            if child.kind() != "heredoc_redirect" {
+                continue;
+            }
+            for (c, field) in children_with_fields(child) {
+                match (c.kind(), field) {
+                    (_, Some("operator")) => {
+                        let op = Connector::of_token(c.kind()).unwrap_or(Connector::And);
+                        trailer = Some((op, Vec::new(), false));
+                    }
+                    (_, Some("right")) => {
+                        if let Some((_, nodes, _)) = trailer.as_mut() {
+                            nodes.push(c);
+                        }
+                    }
+                    ("pipeline", _) => trailer = Some((Connector::Pipe, children(c), true)),
+                    _ => {}
+                }
+            }
+        }
+        match trailer {
+            // The grammar binds `a && b >out` as `(a && b) >out`; the shell
+            // gives the redirect to the last command.
+            None if body.kind() == "list" => {
+                let mut elems = self.elems(t, &[body]);
+                attach_redirects(&mut elems, node);
+                self.sequence_negated(t, &elems, construct, edges, negated);
+            }
+            None if body.kind() == "pipeline" => {
+                let id = self.construct(t, ConstructKind::Pipeline, body, construct);
+                let mut elems = self.elems(t, &children(body));
+                attach_redirects(&mut elems, node);
+                self.sequence_negated(t, &elems, id, edges, negated);
+            }
+            None => self.item(t, body, Some(node), construct, edges, negated),
+            Some((op, rest, pipeline)) => {
+                let target = if pipeline {
+                    self.construct(t, ConstructKind::Pipeline, node, construct)
+                } else {
+                    construct
+                };
+                let mut elems = vec![Elem::Item(body, Some(node))];
+                if !pipeline {
+                    elems.push(Elem::Op(op));
+                }
+                elems.extend(self.elems(t, &rest));
+                self.sequence_negated(t, &elems, target, edges, negated);
+            }
+        }
+    }
+
+    fn simple_command(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'_>,
+        redirected: Option<Node<'_>>,
+        construct: ConstructId,
+        edges: Edges,
+        negated: bool,
+    ) {
+        let mut command = Command {
+            name: None,
+            args: Vec::new(),
+            assignments: Vec::new(),
+            redirects: Vec::new(),
+            connector_before: edges.before,
+            connector_after: edges.after,
+            construct,
+            negated,
+            range: t.range(
+                node.start_byte(),
+                redirected.map_or(node.end_byte(), |r| r.end_byte()),
+            ),
+        };
+        // Words whose substitutions run, and nested scripts, after the
+        // command is recorded (to keep source order).
+        let mut words: Vec<Node<'_>> = Vec::new();
+        let mut heredocs: Vec<Node<'_>> = Vec::new();
+        // The nodes of the name and the arguments, in `Command::words` order.
+        let mut word_nodes: Vec<Node<'_>> = Vec::new();
+        match node.kind() {
+            "command" | "redirected_statement" => {
+                for (child, field) in children_with_fields(node) {
+                    match (child.kind(), field) {
+                        (_, Some("name")) => {
+                            command.name = Some(self.word(t, child));
+                            words.push(child);
+                            word_nodes.insert(0, child);
+                        }
+                        (_, Some("argument")) => {
+                            command.args.push(self.word(t, child));
+                            words.push(child);
+                            word_nodes.push(child);
+                        }
+                        ("variable_assignment", _) => {
+                            command.assignments.push(self.assignment(t, child));
+                            words.push(child);
+                        }
+                        ("file_redirect" | "herestring_redirect" | "heredoc_redirect", _) => {
+                            self.push_redirect(t, child, &mut command, &mut word_nodes);
+                            words.push(child);
+                            if child.kind() == "heredoc_redirect" {
+                                heredocs.push(child);
+                            }
+                        }
+                        ("comment", _) => {}
+                        (_, _) if child.is_named() => {
+                            if child.is_error() {
+                                self.error(t, child);
+                            }
+                            words.push(child);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "variable_assignment" => {
+                command.assignments.push(self.assignment(t, node));
+                words.push(node);
+            }
+            "variable_assignments" => {
+                for child in children(node)
+                    .into_iter()
+                    .filter(|c| c.kind() == "variable_assignment")
+                {
+                    command.assignments.push(self.assignment(t, child));
+                    words.push(child);
+                }
+            }
+            _ => {
+                // `export A=b`, `unset x`, `[ -f x ]`: the keyword is the
+                // name, the rest are arguments.
+                for child in children(node) {
+                    if child.kind() == "comment" {
+                        continue;
+                    }
+                    if command.name.is_none() && !child.is_named() {
+                        command.name = Some(self.word(t, child));
+                        continue;
+                    }
+                    if child.is_named() {
+                        self.leaf_words(t, child, &mut command.args);
+                        words.push(child);
+                    } else if !matches!(child.kind(), "]" | "]]" | "))") {
+                        command.args.push(self.word(t, child));
+                    }
+                }
+            }
+        }
+        if let Some(r) = redirected {
+            // After other redirects the grammar reads `<<<word` as an error
+            // `<<` and a `<word` redirect.
+            let mut here_string = false;
+            for (child, field) in children_with_fields(r) {
+                if child.is_error() {
+                    here_string = text_of(t, child) == "<<";
+                    if !here_string {
+                        self.error(t, child);
+                    }
+                } else if field == Some("redirect") || child.kind().ends_with("_redirect") {
+                    self.push_redirect(t, child, &mut command, &mut word_nodes);
+                    if std::mem::take(&mut here_string)
+                        && let Some(last) = command.redirects.last_mut()
+                        && last.op == RedirectOp::Read
+                    {
+                        last.op = RedirectOp::HereString;
+                        last.range =
+                            t.range(child.start_byte().saturating_sub(2), child.end_byte());
+                    }
+                    words.push(child);
+                    if child.kind() == "heredoc_redirect" {
+                        heredocs.push(child);
+                    }
+                }
+            }
+        }
+        let index = self.script.commands.len();
+        self.script.commands.push(command);
+        for word in words {
+            self.substitutions(t, word, construct);
+        }
+        if node.kind() == "command" {
+            self.nested_script(t, index, &word_nodes, &heredocs, construct);
+        }
+    }
+
+    /// The words of an expression (`[ -f "$x" ]`), flattened.
+    fn leaf_words(&mut self, t: &ShellText<'a>, node: Node<'_>, out: &mut Vec<ShellWord<'a>>) {
+        match node.kind() {
+            "binary_expression"
+            | "unary_expression"
+            | "parenthesized_expression"
+            | "postfix_expression"
+            | "ternary_expression"
+            | "redirected_statement" => {
+                for child in children(node) {
+                    if child.is_named() {
+                        self.leaf_words(t, child, out);
+                    } else if !matches!(child.kind(), "(" | ")") {
+                        out.push(self.word(t, child));
+                    }
+                }
+            }
+            _ => out.push(self.word(t, node)),
+        }
+    }
+
+    fn assignment(&mut self, t: &ShellText<'a>, node: Node<'_>) -> Assignment<'a> {
+        let name = node
+            .child_by_field_name("name")
+            .map_or(Cow::Borrowed(""), |n| t.slice(n.start_byte(), n.end_byte()));
+        let append = children(node).iter().any(|c| c.kind() == "+=");
+        let value = node.child_by_field_name("value").map(|v| self.word(t, v));
+        Assignment {
+            name,
+            value,
+            append,
+            range: t.range(node.start_byte(), node.end_byte()),
+        }
+    }
+
+    /// Adds a redirect to `command`. The grammar gives a file redirect
+    /// every word that follows it (`> out a b`); the shell only the first:
+    /// the others are arguments of the command.
+    fn push_redirect<'n>(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'n>,
+        command: &mut Command<'a>,
+        word_nodes: &mut Vec<Node<'n>>,
+    ) {
+        let mut redirect = self.redirect(t, node);
+        if node.kind() == "file_redirect" {
+            let destinations: Vec<Node<'n>> = children_with_fields(node)
+                .into_iter()
+                .filter(|(_, f)| *f == Some("destination"))
+                .map(|(c, _)| c)
+                .collect();
+            if let [first, rest @ ..] = destinations.as_slice() {
+                redirect.range = t.range(node.start_byte(), first.end_byte());
+                for &extra in rest {
+                    command.args.push(self.word(t, extra));
+                    if command.name.is_some() {
+                        word_nodes.push(extra);
+                    }
+                }
+            }
+        }
+        command.redirects.push(redirect);
+        if node.kind() == "heredoc_redirect" {
+            // `cat <<EOF > file`: the grammar nests the second redirect.
+            for (child, field) in children_with_fields(node) {
+                if field == Some("redirect") {
+                    self.push_redirect(t, child, command, word_nodes);
+                }
+            }
+        }
+    }
+
+    fn redirect(&mut self, t: &ShellText<'a>, node: Node<'_>) -> Redirect<'a> {
+        let mut fd = None;
+        let mut op = RedirectOp::Write;
+        let mut target = None;
+        let mut body = None;
+        for (child, field) in children_with_fields(node) {
+            match (child.kind(), field) {
+                ("file_descriptor", _) | (_, Some("descriptor")) => {
+                    fd = text_of(t, child).parse().ok();
+                }
+                ("heredoc_start", _) => target = Some(self.word(t, child)),
+                ("heredoc_body", _) => body = Some(t.range(child.start_byte(), child.end_byte())),
+                // Only the first destination is the target (see `push_redirect`).
+                (_, Some("destination")) if target.is_none() => {
+                    target = Some(self.word(t, child));
+                }
+                ("<", None) => op = RedirectOp::Read,
+                (">", None) => op = RedirectOp::Write,
+                (">>", None) => op = RedirectOp::Append,
+                (">|", None) => op = RedirectOp::Clobber,
+                ("<>", None) => op = RedirectOp::ReadWrite,
+                ("<&", None) => op = RedirectOp::DupRead,
+                (">&", None) => op = RedirectOp::DupWrite,
+                ("&>", None) => op = RedirectOp::WriteAll,
+                ("&>>", None) => op = RedirectOp::AppendAll,
+                ("<<<", None) => op = RedirectOp::HereString,
+                ("<<", None) => op = RedirectOp::Heredoc,
+                ("<<-", None) => op = RedirectOp::HeredocStripTabs,
+                (_, None) if node.kind() == "herestring_redirect" && child.is_named() => {
+                    target = Some(self.word(t, child));
+                }
+                _ => {}
+            }
+        }
+        let end = node
+            .child_by_field_name("operator")
+            .map_or(node.end_byte(), |o| o.start_byte());
+        let range = t.range(node.start_byte(), end.max(node.start_byte()));
+        let mut expand = matches!(op, RedirectOp::Heredoc | RedirectOp::HeredocStripTabs)
+            && !target.as_ref().is_some_and(ShellWord::has_quotes);
+        if op == RedirectOp::Read
+            && let Some(doc) = self
+                .heredocs
+                .iter()
+                .find(|d| d.marker.contains(range.start))
+        {
+            op = if doc.strip_tabs {
+                RedirectOp::HeredocStripTabs
+            } else {
+                RedirectOp::Heredoc
+            };
+            body = Some(doc.body);
+            expand = doc.expand;
+        }
+        Redirect {
+            fd,
+            op,
+            target,
+            body,
+            expand,
+            range,
+        }
+    }
+
+    /// Walks `node` for `$(…)`, `` `…` `` and `<(…)`, whose commands run.
+    fn substitutions(&mut self, t: &ShellText<'a>, node: Node<'_>, construct: ConstructId) {
+        if self.depth >= MAX_DEPTH {
+            self.error(t, node);
+            return;
+        }
+        self.depth += 1;
+        match node.kind() {
+            "command_substitution" | "process_substitution" => {
+                let kind = if node.kind() == "command_substitution" {
+                    ConstructKind::CommandSubstitution
+                } else {
+                    ConstructKind::ProcessSubstitution
+                };
+                self.body(t, &children(node), kind, node, construct, Edges::default());
+            }
+            // The commands after a heredoc are walked as statements.
+            "heredoc_redirect" => {
+                for (child, field) in children_with_fields(node) {
+                    if field.is_none() && child.kind() != "pipeline" || field == Some("argument") {
+                        self.substitutions(t, child, construct);
+                    }
+                }
+            }
+            _ => {
+                if node.is_error() || node.is_missing() {
+                    self.error(t, node);
+                }
+                for child in children(node) {
+                    if child.is_named() || child.is_missing() {
+                        self.substitutions(t, child, construct);
+                    }
+                }
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// `sh -c '…'` and `bash <<EOF`: parse the script the inner shell runs.
+    fn nested_script(
+        &mut self,
+        t: &ShellText<'a>,
+        index: usize,
+        word_nodes: &[Node<'_>],
+        heredocs: &[Node<'_>],
+        construct: ConstructId,
+    ) {
+        let Some(command) = self.script.commands.get(index) else {
+            return;
+        };
+        let words: Vec<&ShellWord<'a>> = command.words().collect();
+        if words.len() != word_nodes.len() {
+            return;
+        }
+        let Some((start, _)) = unwrap_wrappers(&words) else {
+            return;
+        };
+        let Some(name) = words.get(start).and_then(|w| w.static_value()) else {
+            return;
+        };
+        let shell = program_basename(name).to_owned();
+        let args = &words[start + 1..];
+        let input = if ShellKind::of_program(&shell).is_posix() {
+            shell_input(args)
+        } else if shell == "su" {
+            su_input(args)
+        } else {
+            return;
+        };
+        let (inner, kind, at) = match input {
+            ShellInput::Command(i) => {
+                let Some(&node) = word_nodes.get(start + 1 + i) else {
+                    return;
+                };
+                let mut segments = Vec::new();
+                self.segments(t, node, &mut segments);
+                let mut builder = ShellTextBuilder::new(t.source());
+                for seg in &segments {
+                    match &seg.kind {
+                        SegmentKind::Decoded { text, .. } => {
+                            builder.push_synthetic(text, t.range(seg.lo, seg.lo).start as usize);
+                        }
+                        _ => builder.push_text(t, seg.lo, seg.hi),
+                    }
+                }
+                let range = t.range(node.start_byte(), node.end_byte());
+                (
+                    builder.finish(),
+                    ConstructKind::ShellCommand { shell },
+                    range,
+                )
+            }
+            ShellInput::Stdin => {
+                if let Some(body) = heredocs.last().and_then(|r| {
+                    children(*r)
+                        .into_iter()
+                        .find(|c| c.kind() == "heredoc_body")
+                }) {
+                    // A heredoc in the parsed text itself.
+                    let strip_tabs = heredocs
+                        .last()
+                        .is_some_and(|r| children(*r).iter().any(|c| c.kind() == "<<-"));
+                    let mut builder = ShellTextBuilder::new(t.source());
+                    push_lines(
+                        &mut builder,
+                        t.as_str(),
+                        body.start_byte(),
+                        body.end_byte(),
+                        strip_tabs,
+                        |b, lo, hi| {
+                            b.push_text(t, lo, hi);
+                        },
+                    );
+                    let range = t.range(body.start_byte(), body.end_byte());
+                    (
+                        builder.finish(),
+                        ConstructKind::HeredocScript { shell },
+                        range,
+                    )
+                } else {
+                    // A heredoc the Dockerfile parser found.
+                    let Some(redirect) = self.script.commands.get(index).and_then(|c| {
+                        c.redirects.iter().rev().find(|r| {
+                            matches!(r.op, RedirectOp::Heredoc | RedirectOp::HeredocStripTabs)
+                                && r.fd.is_none_or(|fd| fd == 0)
+                        })
+                    }) else {
+                        return;
+                    };
+                    let Some(body) = redirect.body else {
+                        return;
+                    };
+                    let strip_tabs = redirect.op == RedirectOp::HeredocStripTabs;
+                    let source = t.source();
+                    let mut builder = ShellTextBuilder::new(source);
+                    push_lines(
+                        &mut builder,
+                        source,
+                        body.start as usize,
+                        body.end as usize,
+                        strip_tabs,
+                        |b, lo, hi| {
+                            b.push_source(lo, hi);
+                        },
+                    );
+                    (
+                        builder.finish(),
+                        ConstructKind::HeredocScript { shell },
+                        body,
+                    )
+                }
+            }
+            ShellInput::None => return,
+        };
+        if self.depth >= MAX_DEPTH {
+            self.script.errors.push(at);
+            return;
+        }
+        self.depth += 1;
+        self.script.constructs.push(Construct {
+            kind,
+            range: at,
+            parent: Some(construct),
+        });
+        let id = self.script.constructs.len() - 1;
+        self.program(&inner, id);
+        self.depth -= 1;
+    }
+
+    /// The typed word of `node`.
+    fn word(&mut self, t: &ShellText<'a>, node: Node<'_>) -> ShellWord<'a> {
+        let mut segments = Vec::new();
+        self.segments(t, node, &mut segments);
+        let mut parts: Vec<WordPart<'a>> = Vec::with_capacity(segments.len());
+        let mut value = String::new();
+        for seg in segments {
+            let range = t.range(seg.lo, seg.hi);
+            let raw = || t.slice(seg.lo, seg.hi);
+            let part = match seg.kind {
+                SegmentKind::Literal { quoted } => {
+                    let text = raw();
+                    value.push_str(&text);
+                    // Adjacent literals with the same quoting read as one.
+                    if let Some(WordPart::Literal {
+                        text: prev,
+                        quoted: q,
+                        range: r,
+                    }) = parts.last_mut()
+                        && *q == quoted
+                    {
+                        prev.to_mut().push_str(&text);
+                        *r = r.cover(range);
+                        continue;
+                    }
+                    WordPart::Literal {
+                        text,
+                        quoted,
+                        range,
+                    }
+                }
+                SegmentKind::Decoded { text, quoted } => {
+                    value.push_str(&text);
+                    WordPart::Literal {
+                        text: Cow::Owned(text),
+                        quoted,
+                        range,
+                    }
+                }
+                SegmentKind::Parameter { name } => {
+                    let raw = raw();
+                    value.push_str(&raw);
+                    WordPart::Parameter {
+                        name: t.slice(name.0, name.1),
+                        raw,
+                        range,
+                    }
+                }
+                SegmentKind::CommandSubstitution => {
+                    let raw = raw();
+                    value.push_str(&raw);
+                    WordPart::CommandSubstitution { raw, range }
+                }
+                SegmentKind::Arithmetic => {
+                    let raw = raw();
+                    value.push_str(&raw);
+                    WordPart::Arithmetic { raw, range }
+                }
+                SegmentKind::ProcessSubstitution => {
+                    let raw = raw();
+                    value.push_str(&raw);
+                    WordPart::ProcessSubstitution { raw, range }
+                }
+            };
+            parts.push(part);
+        }
+        let raw = t.slice(node.start_byte(), node.end_byte());
+        // Borrow the value when it is the raw text or one literal part.
+        let value = if value == *raw {
+            raw.clone()
+        } else {
+            match parts.as_slice() {
+                [WordPart::Literal { text, .. }] if **text == value => text.clone(),
+                _ => Cow::Owned(value),
+            }
+        };
+        ShellWord {
+            raw,
+            value,
+            range: t.range(node.start_byte(), node.end_byte()),
+            parts,
+        }
+    }
+
+    /// Splits a word node into literal and dynamic segments.
+    fn segments(&mut self, t: &ShellText<'a>, node: Node<'_>, out: &mut Vec<Segment>) {
+        let (lo, hi) = (node.start_byte(), node.end_byte());
+        if self.depth >= MAX_DEPTH {
+            out.push(Segment {
+                lo,
+                hi,
+                kind: SegmentKind::Literal { quoted: false },
+            });
+            return;
+        }
+        self.depth += 1;
+        match node.kind() {
+            "raw_string" => {
+                let inner_hi = if hi > lo + 1 && text_of(t, node).ends_with('\'') {
+                    hi - 1
+                } else {
+                    hi
+                };
+                push_literal(out, (lo + 1).min(inner_hi), inner_hi, true);
+            }
+            "ansi_c_string" => {
+                let raw = text_of(t, node);
+                let inner = raw
+                    .strip_prefix("$'")
+                    .map_or(raw, |s| s.strip_suffix('\'').unwrap_or(s));
+                if inner.contains('\\') {
+                    out.push(Segment {
+                        lo,
+                        hi,
+                        kind: SegmentKind::Decoded {
+                            text: decode_ansi_c(inner),
+                            quoted: true,
+                        },
+                    });
+                } else {
+                    let start = (lo + 2).min(hi);
+                    push_literal(out, start, start + inner.len(), true);
+                }
+            }
+            "string" => self.compound_segments(t, node, out, true),
+            "concatenation" | "command_name" | "translated_string" | "variable_assignment" => {
+                self.compound_segments(t, node, out, false);
+            }
+            "simple_expansion" | "expansion" => {
+                let name = children(node)
+                    .into_iter()
+                    .find(|c| matches!(c.kind(), "variable_name" | "special_variable_name"))
+                    .map_or_else(
+                        || {
+                            let s = text_of(t, node);
+                            let trimmed = s.trim_start_matches(['$', '{']).trim_end_matches('}');
+                            let start = lo + (s.len() - s.trim_start_matches(['$', '{']).len());
+                            (start, start + trimmed.len())
+                        },
+                        |c| (c.start_byte(), c.end_byte()),
+                    );
+                out.push(Segment {
+                    lo,
+                    hi,
+                    kind: SegmentKind::Parameter { name },
+                });
+            }
+            "command_substitution" => out.push(Segment {
+                lo,
+                hi,
+                kind: SegmentKind::CommandSubstitution,
+            }),
+            "arithmetic_expansion" => out.push(Segment {
+                lo,
+                hi,
+                kind: SegmentKind::Arithmetic,
+            }),
+            "process_substitution" => out.push(Segment {
+                lo,
+                hi,
+                kind: SegmentKind::ProcessSubstitution,
+            }),
+            "word" | "number" if node.named_child_count() == 0 => {
+                unquoted_literal(t, lo, hi, out);
+            }
+            "word" | "number" => self.compound_segments(t, node, out, false),
+            "ERROR" => {
+                self.error(t, node);
+                push_literal(out, lo, hi, false);
+            }
+            _ => push_literal(out, lo, hi, false),
+        }
+        self.depth -= 1;
+    }
+
+    /// Segments of a node made of children, with the text between them
+    /// read as double-quoted (`in_quotes`) or unquoted text.
+    fn compound_segments(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'_>,
+        out: &mut Vec<Segment>,
+        in_quotes: bool,
+    ) {
+        let (lo, hi) = (node.start_byte(), node.end_byte());
+        let text = text_of(t, node);
+        let (mut cursor, end) = if in_quotes {
+            let open = usize::from(text.starts_with('"'));
+            let close = usize::from(text.len() > open && text.ends_with('"'));
+            (lo + open, hi - close)
+        } else {
+            (lo, hi)
+        };
+        let gap = |out: &mut Vec<Segment>, a: usize, b: usize| {
+            if a < b {
+                if in_quotes {
+                    double_quoted_literal(t, a, b, out);
+                } else {
+                    unquoted_literal(t, a, b, out);
+                }
+            }
+        };
+        for child in children(node) {
+            let (c_lo, c_hi) = (child.start_byte().max(cursor), child.end_byte().min(end));
+            if c_lo >= c_hi || !child.is_named() {
+                continue;
+            }
+            gap(out, cursor, c_lo);
+            if child.kind() == "string_content" {
+                double_quoted_literal(t, c_lo, c_hi, out);
+            } else {
+                self.segments(t, child, out);
+            }
+            cursor = c_hi;
+        }
+        gap(out, cursor, end);
+    }
+}
+
+/// Gives the redirects of `redirected` to the last item of `elems` that
+/// has none of its own.
+fn attach_redirects<'n>(elems: &mut [Elem<'n>], redirected: Node<'n>) {
+    if let Some(Elem::Item(_, redirects @ None)) =
+        elems.iter_mut().rev().find(|e| matches!(e, Elem::Item(..)))
+    {
+        *redirects = Some(redirected);
+    }
+}
+
+/// Calls `push` for each line of `text[lo..hi]` (with its line break),
+/// after the leading tabs when `strip_tabs`.
+fn push_lines<B>(
+    builder: &mut B,
+    text: &str,
+    mut lo: usize,
+    hi: usize,
+    strip_tabs: bool,
+    push: impl Fn(&mut B, usize, usize),
+) {
+    let bytes = text.as_bytes();
+    while lo < hi {
+        let mut start = lo;
+        if strip_tabs {
+            while start < hi && bytes.get(start) == Some(&b'\t') {
+                start += 1;
+            }
+        }
+        let end = text
+            .get(start..hi)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(hi, |i| start + i + 1);
+        push(builder, start, end);
+        lo = end;
+    }
+}
+
+fn push_literal(out: &mut Vec<Segment>, lo: usize, hi: usize, quoted: bool) {
+    if lo < hi {
+        out.push(Segment {
+            lo,
+            hi,
+            kind: SegmentKind::Literal { quoted },
+        });
+    }
+}
+
+/// Unquoted text: `\x` is a quoted `x`, `\` + line break disappears.
+fn unquoted_literal(t: &ShellText<'_>, lo: usize, hi: usize, out: &mut Vec<Segment>) {
+    escaped_literal(t, lo, hi, out, false, |_| true);
+}
+
+/// Text inside double quotes: `\` escapes only `$`, `` ` ``, `"`, `\` and a
+/// line break; the rest is quoted text.
+fn double_quoted_literal(t: &ShellText<'_>, lo: usize, hi: usize, out: &mut Vec<Segment>) {
+    escaped_literal(t, lo, hi, out, true, |c| {
+        matches!(c, '$' | '`' | '"' | '\\' | '\n')
+    });
+}
+
+fn escaped_literal(
+    t: &ShellText<'_>,
+    lo: usize,
+    hi: usize,
+    out: &mut Vec<Segment>,
+    quoted: bool,
+    escapes: impl Fn(char) -> bool,
+) {
+    let Some(text) = t.as_str().get(lo..hi) else {
+        return;
+    };
+    let mut start = lo;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let Some(&(j, next)) = chars.peek() else {
+            break;
+        };
+        if !escapes(next) {
+            continue;
+        }
+        chars.next();
+        push_literal(out, start, lo + i, quoted);
+        let next_end = lo + j + next.len_utf8();
+        if next != '\n' {
+            push_literal(out, lo + j, next_end, true);
+        }
+        start = next_end;
+    }
+    push_literal(out, start, hi, quoted);
+}
+
+/// The value of the inside of `$'…'`.
+fn decode_ansi_c(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('a') => out.push('\u{7}'),
+            Some('b') => out.push('\u{8}'),
+            Some('e' | 'E') => out.push('\u{1b}'),
+            Some('f') => out.push('\u{c}'),
+            Some('v') => out.push('\u{b}'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Where a shell reads its script from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ShellInput {
+    /// `-c`: from the argument at this index.
+    Command(usize),
+    /// No script operand: from standard input (a heredoc).
+    Stdin,
+    /// From a file, or unknown.
+    None,
+}
+
+/// Reads a POSIX shell's options: `sh -c 'script'`, `bash -ec "…"`,
+/// `bash -o pipefail -c …`, `bash -s` or no operand (stdin).
+fn shell_input(args: &[&ShellWord<'_>]) -> ShellInput {
+    let mut command = false;
+    let mut stdin = false;
+    let mut i = 0;
+    while let Some(arg) = args.get(i).and_then(|a| a.static_value()) {
+        if arg == "--" || arg == "-" {
+            i += 1;
+            break;
+        }
+        if arg.starts_with("--") {
+            i += if matches!(arg, "--rcfile" | "--init-file") {
+                2
+            } else {
+                1
+            };
+            continue;
+        }
+        let Some(letters) = arg.strip_prefix(['-', '+']).filter(|l| !l.is_empty()) else {
+            break;
+        };
+        if arg.starts_with('-') {
+            command |= letters.contains('c');
+            stdin |= letters.contains('s');
+        }
+        i += 1 + letters.chars().filter(|c| matches!(c, 'o' | 'O')).count();
+    }
+    if command {
+        if i < args.len() {
+            ShellInput::Command(i)
+        } else {
+            ShellInput::None
+        }
+    } else if stdin || i >= args.len() {
+        ShellInput::Stdin
+    } else {
+        ShellInput::None
+    }
+}
+
+/// `su [user] -c 'script'` or `su -c 'script' [user]`.
+fn su_input(args: &[&ShellWord<'_>]) -> ShellInput {
+    args.iter()
+        .position(|a| a.is("-c") || a.is("--command"))
+        .filter(|&i| i + 1 < args.len())
+        .map_or(ShellInput::None, |i| ShellInput::Command(i + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_script(source: &str) -> Script<'_> {
+        Script::parse(&ShellText::verbatim(
+            source,
+            TextRange::from_usize(0, source.len()),
+        ))
+    }
+
+    fn names(script: &Script<'_>) -> Vec<String> {
+        script
+            .commands
+            .iter()
+            .map(|c| c.name_str().unwrap_or("?").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn commands_in_source_order_with_connectors() {
+        use Connector::{And, Background, Newline, Or, Pipe, Semicolon};
+        let s = parse_script("a && b || c; d | e & f\ng");
+        assert_eq!(names(&s), ["a", "b", "c", "d", "e", "f", "g"]);
+        let connectors: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| (c.connector_before, c.connector_after))
+            .collect();
+        assert_eq!(
+            connectors,
+            [
+                (None, Some(And)),
+                (Some(And), Some(Or)),
+                (Some(Or), Some(Semicolon)),
+                (Some(Semicolon), Some(Pipe)),
+                (Some(Pipe), Some(Background)),
+                (Some(Background), Some(Newline)),
+                (Some(Newline), None),
+            ]
+        );
+        assert!(s.has_pipes());
+    }
+
+    #[test]
+    fn connectors_are_inherited_through_groups() {
+        let s = parse_script("x && (a; b) || { c; }");
+        let b = &s.commands[2];
+        assert_eq!(b.name_str(), Some("b"));
+        assert_eq!(b.connector_before, Some(Connector::Semicolon));
+        assert_eq!(b.connector_after, Some(Connector::Or));
+        assert_eq!(s.commands[1].connector_before, Some(Connector::And));
+        assert!(s.is_inside(b, |k| *k == ConstructKind::Subshell));
+        assert!(!s.is_inside(&s.commands[3], |k| *k == ConstructKind::Subshell));
+    }
+
+    #[test]
+    fn ancestors_from_innermost() {
+        let s = parse_script("if true; then echo $(id -u | cat); fi");
+        let cat = s
+            .commands_named("cat")
+            .next()
+            .unwrap_or_else(|| panic!("no cat"));
+        let kinds: Vec<_> = s.ancestors(cat).map(|c| c.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                ConstructKind::Pipeline,
+                ConstructKind::CommandSubstitution,
+                ConstructKind::IfBranch,
+                ConstructKind::TopLevel
+            ]
+        );
+    }
+
+    #[test]
+    fn pipefail_set_in_the_script() {
+        assert!(parse_script("set -euxo pipefail; a | b").sets_pipefail());
+        assert!(parse_script("set -o pipefail && a | b").sets_pipefail());
+        assert!(!parse_script("set -e; a | b").sets_pipefail());
+        assert!(!parse_script("echo -o pipefail").sets_pipefail());
+    }
+
+    #[test]
+    fn words_assignments_and_redirects() {
+        let s = parse_script(
+            "DEBIAN_FRONTEND=noninteractive apt-get install -y 'a b' \"$X\" >/dev/null 2>&1",
+        );
+        let c = &s.commands[0];
+        assert_eq!(c.assignments[0].name, "DEBIAN_FRONTEND");
+        assert_eq!(
+            c.assignments[0].value.as_ref().map(|v| &*v.value),
+            Some("noninteractive")
+        );
+        assert_eq!(c.args[2].value, "a b");
+        assert!(c.args[2].has_quotes());
+        assert!(!c.args[3].is_static());
+        assert_eq!(c.args[3].parameters().collect::<Vec<_>>(), ["X"]);
+        let ops: Vec<_> = c.redirects.iter().map(|r| (r.fd, r.op)).collect();
+        assert_eq!(
+            ops,
+            [(None, RedirectOp::Write), (Some(2), RedirectOp::DupWrite)]
+        );
+        assert_eq!(
+            c.redirects[0].target.as_ref().map(|t| &*t.value),
+            Some("/dev/null")
+        );
+    }
+
+    #[test]
+    fn arguments_after_a_redirect_stay_arguments() {
+        let s = parse_script("pip install flask>=2 requests");
+        let c = &s.commands[0];
+        let args: Vec<_> = c.args.iter().map(|a| &*a.value).collect();
+        assert_eq!(args, ["install", "flask", "requests"]);
+        assert_eq!(
+            c.redirects[0].target.as_ref().map(|t| &*t.value),
+            Some("=2")
+        );
+    }
+
+    #[test]
+    fn broken_scripts_keep_what_parses() {
+        let s = parse_script("apk add x && && apk add y; echo 'open");
+        assert_eq!(names(&s), ["apk", "apk", "echo"]);
+        assert!(!s.errors.is_empty());
+        let s = parse_script("apt-get update &&");
+        assert_eq!(names(&s), ["apt-get"]);
+        assert_eq!(s.errors.len(), 1);
+    }
+}

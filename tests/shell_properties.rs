@@ -1,0 +1,151 @@
+//! Property: the shell model never panics, whatever the `RUN` text, and
+//! every range it reports lies within the source on character boundaries.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use layerlint::semantic::Stages;
+use layerlint::semantic::shell::{
+    RunScript, ShellScripts, ShellWord, mounts::MountProblem, programs::spec_for,
+};
+use layerlint::syntax::{TextRange, parse};
+use proptest::prelude::*;
+
+fn check(source: &str, range: TextRange, what: &str) {
+    let (start, end) = (range.start as usize, range.end as usize);
+    assert!(
+        start <= end && end <= source.len(),
+        "{what} {range:?} outside a source of {} bytes: {source:?}",
+        source.len()
+    );
+    assert!(
+        source.is_char_boundary(start) && source.is_char_boundary(end),
+        "{what} {range:?} not on character boundaries: {source:?}"
+    );
+}
+
+fn check_word(source: &str, word: &ShellWord<'_>) {
+    check(source, word.range, "word");
+    for part in &word.parts {
+        check(source, part.range(), "word part");
+    }
+}
+
+fn check_run(source: &str, run: &RunScript<'_>) {
+    if let Some(text) = &run.text {
+        check(source, text.range(0, text.len()), "text");
+    }
+    for mount in &run.flags.mounts {
+        check(source, mount.range, "mount");
+        for option in &mount.options {
+            check(source, option.range, "mount option");
+        }
+        for problem in &mount.problems {
+            let range = match problem {
+                MountProblem::Csv { range }
+                | MountProblem::UnknownKey { range, .. }
+                | MountProblem::MissingValue { range, .. }
+                | MountProblem::InvalidValue { range, .. }
+                | MountProblem::NotAllowed { range, .. }
+                | MountProblem::InvalidSecret { range }
+                | MountProblem::VariableInFrom { range } => *range,
+            };
+            check(source, range, "mount problem");
+        }
+    }
+    let Some(script) = &run.script else { return };
+    for construct in &script.constructs {
+        check(source, construct.range, "construct");
+    }
+    for error in &script.errors {
+        check(source, *error, "error");
+    }
+    for command in &script.commands {
+        check(source, command.range, "command");
+        assert!(command.construct < script.constructs.len());
+        for word in command.words() {
+            check_word(source, word);
+        }
+        for assignment in &command.assignments {
+            check(source, assignment.range, "assignment");
+            if let Some(value) = &assignment.value {
+                check_word(source, value);
+            }
+        }
+        for redirect in &command.redirects {
+            check(source, redirect.range, "redirect");
+            if let Some(target) = &redirect.target {
+                check_word(source, target);
+            }
+            if let Some(body) = redirect.body {
+                check(source, body, "heredoc body");
+            }
+        }
+    }
+    // The helpers run on anything.
+    for inv in script.invocations() {
+        if let Some(args) = spec_for(inv.program()).map(|s| s.parse(inv.args)) {
+            let _ = args.packages();
+        }
+    }
+    let _ = script.removal_after(0, "/var/lib/apt/lists/*");
+    let _ = script.has_pipes();
+    let _ = script.sets_pipefail();
+}
+
+fn check_source(source: &str) {
+    let file = parse(source);
+    let stages = Stages::new(&file);
+    let scripts = ShellScripts::new(&file, &stages);
+    for (_, run) in scripts.runs() {
+        check_run(source, run);
+    }
+}
+
+/// Shell-heavy text: metacharacters, quotes, continuations, heredoc
+/// markers, multi-byte characters.
+fn shell_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("apt-get install -y x".to_owned()),
+        Just("sh -c '".to_owned()),
+        Just("bash -c \"".to_owned()),
+        Just("<<EOF".to_owned()),
+        Just("<<-'E'".to_owned()),
+        Just("\\\n".to_owned()),
+        Just("\n# c\n".to_owned()),
+        Just("$(".to_owned()),
+        Just("`".to_owned()),
+        Just("${A:-".to_owned()),
+        Just("$'\\t".to_owned()),
+        Just("rm -rf /var/lib/apt/lists/*".to_owned()),
+        Just("sudo env A=1 xargs -n1".to_owned()),
+        "[a-z \\\\'\"$(){}|&;<>\\n\\t#=*?\\[\\]`!~é😀-]{0,12}",
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn shell_model_never_panics(text in shell_text(), exec in any::<bool>(), flags in "[a-z=,\"/$ -]{0,20}") {
+        let run = if exec {
+            format!("[\"sh\", \"-c\", \"{}\"]", text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"))
+        } else {
+            text.clone()
+        };
+        check_source(&format!("FROM a\nRUN --mount={flags} {run}\nEOF\nE\n"));
+        check_source(&format!("# escape=`\nFROM a\nRUN {run}\n"));
+        check_source(&format!("FROM a\nONBUILD RUN <<EOF bash\n{text}\nEOF\n"));
+        check_source(&format!("FROM a\nRUN <<EOF\n#!/bin/sh\n{text}\nEOF\n"));
+    }
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    for open in ["(", "$(", "{ ", "`", "if true; then ", "sh -c '"] {
+        let text = open.repeat(3000);
+        check_source(&format!("FROM a\nRUN {text}\n"));
+    }
+    let nested_quotes = format!("{}echo{}", "sh -c \"".repeat(300), "\"".repeat(300));
+    check_source(&format!("FROM a\nRUN {nested_quotes}\n"));
+}
