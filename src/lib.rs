@@ -13,7 +13,6 @@ pub mod render;
 #[path = "../rules/mod.rs"]
 pub mod rules;
 pub mod semantic;
-pub mod source;
 pub mod syntax;
 #[cfg(test)]
 pub mod testing;

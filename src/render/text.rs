@@ -223,3 +223,65 @@ fn write_statistics<W: WriteColor>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Related;
+    use crate::fix::{Edit, Fix};
+    use crate::syntax::TextRange;
+
+    fn finding(fix: Option<Fix>) -> Diagnostic {
+        Diagnostic {
+            code: "DL3024",
+            name: "duplicate-stage-name",
+            severity: Severity::Error,
+            message: "stage `build` is defined twice".to_string(),
+            help: Some("Rename one of the stages".to_string()),
+            range: TextRange::new(28, 33),
+            fix,
+            related: vec![Related {
+                range: TextRange::new(11, 16),
+                message: "first defined here".to_string(),
+            }],
+        }
+    }
+
+    fn render_one(d: &Diagnostic, unsafe_fixes: bool) -> String {
+        let source = "FROM a AS build\nFROM b AS build\n";
+        let file = FileReport::new("Dockerfile", source, std::slice::from_ref(d));
+        let options = Options {
+            unsafe_fixes,
+            ..Options::default()
+        };
+        let mut out = Vec::new();
+        render(&[file], &options, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn related_locations_and_unsafe_fixes() {
+        let fix = Fix::unsafe_edits(
+            "Rename to `build2`",
+            vec![Edit::replace(TextRange::new(26, 31), "build2")],
+        );
+        let text = render_one(&finding(Some(fix)), false);
+        assert!(text.contains("first defined here"), "{text}");
+        assert!(text.contains("= help: Rename one of the stages"), "{text}");
+        assert!(
+            text.contains("= fix: Rename to `build2` [unsafe]"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("in 1 file; 1 fixable with --fix --unsafe-fixes.\n"),
+            "{text}"
+        );
+        let shown = render_one(&finding(Some(Fix::unsafe_edits("x", vec![]))), true);
+        assert!(
+            shown.ends_with("in 1 file; 1 fixable with --fix.\n"),
+            "{shown}"
+        );
+        let none = render_one(&finding(None), false);
+        assert!(!none.contains("fix"), "{none}");
+    }
+}
