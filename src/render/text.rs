@@ -48,9 +48,16 @@ fn write_report<W: WriteColor>(
     } else {
         let config = Config::default();
         for file in files {
-            let source = SimpleFile::new(file.path, file.source);
+            // A byte-order mark is invisible: leave it out so that columns
+            // on the first line match the other formats.
+            let bom = if file.source.starts_with('\u{feff}') {
+                3
+            } else {
+                0
+            };
+            let source = SimpleFile::new(file.path, &file.source[bom..]);
             for d in file.diagnostics {
-                term::emit_to_write_style(w, &config, &source, &frame(d)).map_err(into_io)?;
+                term::emit_to_write_style(w, &config, &source, &frame(d, bom)).map_err(into_io)?;
             }
         }
     }
@@ -69,17 +76,21 @@ fn into_io(e: codespan_reporting::files::Error) -> io::Error {
 
 /// The codespan frame of one finding. Info and style findings are shown as
 /// `note`, the lowest level codespan has (the summary counts them apart).
-fn frame(d: &Diagnostic) -> Frame<()> {
+fn frame(d: &Diagnostic, shift: usize) -> Frame<()> {
+    let range = |r: crate::syntax::TextRange| {
+        let r = r.as_usize();
+        r.start.saturating_sub(shift)..r.end.saturating_sub(shift)
+    };
     let severity = match d.severity {
         Severity::Error => FrameSeverity::Error,
         Severity::Warning => FrameSeverity::Warning,
         Severity::Info | Severity::Style => FrameSeverity::Note,
     };
-    let mut labels = vec![Label::primary((), d.range.as_usize())];
+    let mut labels = vec![Label::primary((), range(d.range))];
     labels.extend(
         d.related
             .iter()
-            .map(|r| Label::secondary((), r.range.as_usize()).with_message(&r.message)),
+            .map(|r| Label::secondary((), range(r.range)).with_message(&r.message)),
     );
     let mut notes = Vec::new();
     if let Some(help) = &d.help {
@@ -257,6 +268,21 @@ mod tests {
         let mut out = Vec::new();
         render(&[file], &options, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn byte_order_mark_does_not_shift_columns() {
+        let source = "\u{feff}FROM a\n";
+        let d = Diagnostic {
+            related: Vec::new(),
+            range: TextRange::new(8, 9),
+            ..finding(None)
+        };
+        let file = FileReport::new("Dockerfile", source, std::slice::from_ref(&d));
+        let mut out = Vec::new();
+        render(&[file], &Options::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Dockerfile:1:6"), "{text}");
     }
 
     #[test]
