@@ -9,10 +9,10 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod render;
 #[path = "../rules/mod.rs"]
 pub mod rules;
 pub mod semantic;
-pub mod source;
 pub mod syntax;
 #[cfg(test)]
 pub mod testing;

@@ -1,14 +1,24 @@
 //! Command-line interface: argument parsing and the subcommands. `main` only
-//! maps what [`run`] returns to an exit code.
+//! maps the [`Outcome`] that [`run`] returns to an exit code.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+mod check;
+mod debug;
+mod discover;
+mod error;
+mod fs;
+mod rules;
+mod settings;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::source::{self, SourceError};
-use crate::syntax::{self, dump};
+pub use error::CliError;
+pub use settings::SettingsSource;
+
+use crate::diagnostic::Severity;
+use crate::render::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,17 +33,146 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Lint Dockerfiles (`-` reads standard input).
-    Check {
-        /// Files to lint.
-        #[arg(default_value = "Dockerfile")]
-        paths: Vec<PathBuf>,
+    /// Lint Dockerfiles and directories (default: `.`); `-` reads standard input.
+    Check(CheckArgs),
+    /// Print a rule's documentation (by code, name or alias).
+    Rule {
+        /// A rule code (`DL3000`), name (`workdir-relative-path`) or alias
+        /// (`WorkdirRelativePath`).
+        rule: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
     },
     /// Developer tools.
     Debug {
         #[command(subcommand)]
         command: DebugCommand,
     },
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct CheckArgs {
+    /// Files and directories to lint; `-` reads standard input. Directories
+    /// are searched for Dockerfile, Containerfile, *.Dockerfile,
+    /// *.dockerfile, Dockerfile.* and Containerfile.*, honouring .gitignore.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Run only these rules: codes, names, aliases or code prefixes
+    /// (`LL2`, `DL30`), comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (same syntax as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Findings below this level are reported but do not fail the run
+    /// (`none`: no finding fails it).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub severity_threshold: Option<Threshold>,
+
+    /// Use this configuration file instead of searching for one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// The build context directory (default: each Dockerfile's directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
+    /// A build argument value, as `docker build --build-arg` (repeatable).
+    #[arg(long = "build-arg", value_name = "K=V", value_parser = parse_build_arg)]
+    pub build_args: Vec<(String, String)>,
+
+    /// The file name to report (and to find configuration for) when
+    /// linting standard input.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Apply safe fixes, then report what remains. With `-`, the fixed text
+    /// goes to standard output and the report to standard error.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (with --fix or --diff); without them, count
+    /// unsafe fixes as available.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff instead of writing them; exits 1
+    /// when there is something to fix.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Disregard every inline suppression comment.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+
+    /// Exit 0 even when there are findings (errors reading files still
+    /// exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print findings only, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print a count per rule instead of the findings (text and json formats).
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+fn parse_build_arg(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
+}
+
+/// `--severity-threshold`: the lowest level that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Threshold {
+    Error,
+    Warning,
+    Info,
+    Style,
+    /// Nothing fails the run.
+    None,
+}
+
+impl Threshold {
+    /// Whether a finding of this severity fails the run.
+    pub fn fails(self, severity: Severity) -> bool {
+        let lowest = match self {
+            Threshold::Error => Severity::Error,
+            Threshold::Warning => Severity::Warning,
+            Threshold::Info => Severity::Info,
+            Threshold::Style => Severity::Style,
+            Threshold::None => return false,
+        };
+        severity >= lowest
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,9 +194,9 @@ pub enum AstFormat {
 }
 
 /// Outcome of a run, turned into the exit code by `main`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
-    /// Nothing to report.
+    /// Nothing at or above the threshold.
     Clean,
     /// Findings at or above the threshold.
     Findings,
@@ -92,100 +231,30 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Outcome {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match cli.command {
-        Command::Check { paths } => check(&paths, &mut out),
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rule { rule } => rules::explain(&rule),
+        Command::Rules { format } => rules::list(format),
         Command::Debug {
             command: DebugCommand::Ast { file, format },
-        } => debug_ast(&file, format, &mut out),
-    }
-}
-
-fn report_source_error(e: &SourceError) -> Outcome {
-    eprintln!("layerlint: {e}");
-    if e.is_content_error() {
-        Outcome::Findings
-    } else {
-        Outcome::Error
-    }
-}
-
-fn display_name(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
-fn check(paths: &[PathBuf], out: &mut impl Write) -> Outcome {
-    let mut outcome = Outcome::Clean;
-    for path in paths {
-        let text = match source::read(path) {
-            Ok(text) => text,
-            Err(e) => {
-                let o = report_source_error(&e);
-                outcome = worst(outcome, o);
-                continue;
-            }
-        };
-        let file = syntax::parse(&text);
-        for error in &file.errors {
-            let pos = file.line_index.line_col(&text, error.range.start);
-            let _ = writeln!(
-                out,
-                "{}:{}:{}: {} {}",
-                display_name(path),
-                pos.line,
-                pos.column,
-                error.code(),
-                error.message
-            );
-            outcome = worst(outcome, Outcome::Findings);
+        } => debug::ast(&file, format),
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            report_error(&e);
+            Outcome::Error
         }
     }
-    outcome
 }
 
-fn worst(a: Outcome, b: Outcome) -> Outcome {
-    match (a, b) {
-        (Outcome::Error, _) | (_, Outcome::Error) => Outcome::Error,
-        (Outcome::Findings, _) | (_, Outcome::Findings) => Outcome::Findings,
-        _ => Outcome::Clean,
+/// Prints an error that is not a finding.
+pub(crate) fn report_error(e: &CliError) {
+    if !e.is_broken_pipe() {
+        eprintln!("layerlint: error: {e}");
     }
 }
 
-fn debug_ast(path: &Path, format: AstFormat, out: &mut impl Write) -> Outcome {
-    let text = match source::read(path) {
-        Ok(text) => text,
-        Err(e) => return report_source_error(&e),
-    };
-    let file = syntax::parse(&text);
-    let written = match format {
-        AstFormat::Buildkit => out.write_all(dump::dump(&file).as_bytes()),
-        AstFormat::Json => serde_json::to_writer_pretty(&mut *out, &file)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
-    };
-    if let Err(e) = written {
-        eprintln!("layerlint: cannot write output: {e}");
-        return Outcome::Error;
-    }
-    for error in &file.errors {
-        let pos = file.line_index.line_col(&text, error.range.start);
-        eprintln!(
-            "{}:{}:{}: {} {}",
-            display_name(path),
-            pos.line,
-            pos.column,
-            error.code(),
-            error.message
-        );
-    }
-    if file.errors.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    }
+pub(crate) fn warn(message: &str) {
+    eprintln!("layerlint: warning: {message}");
 }

@@ -1,0 +1,353 @@
+//! `layerlint check`: find the files, lint (and fix) them in parallel,
+//! render the report, and decide the exit code.
+
+use super::Threshold;
+use crate::Severity;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::discover::{self, Input};
+use super::error::CliError;
+use super::settings::SettingsSource;
+use super::{CheckArgs, Outcome, fs, report_error};
+use crate::diagnostic::Diagnostic;
+use crate::render::{self, FileReport, Format, text};
+use crate::{engine, syntax};
+
+/// What `check` does with the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Report findings.
+    Lint,
+    /// Apply fixes, then report what remains.
+    Fix,
+    /// Print the fixes as a diff.
+    Diff,
+}
+
+/// One linted input.
+#[derive(Debug)]
+struct Checked {
+    /// The name the report shows.
+    name: String,
+    /// The text the diagnostics point into (the fixed text after `--fix`).
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+    /// Fixes applied (or, with `--diff`, that would be).
+    fixed: usize,
+    /// With `--diff`: the unified diff, when the fixes change the file.
+    diff: Option<String>,
+    /// With `--fix` on standard input: the text to print.
+    stdin_output: Option<Vec<u8>>,
+}
+
+/// Where the report goes.
+enum Destination {
+    Stdout,
+    Stderr,
+    File(PathBuf),
+}
+
+pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
+    if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
+        return Err(CliError::Usage(format!(
+            "--statistics works with --format text or json, not {}",
+            args.format.as_str()
+        )));
+    }
+    let mode = if args.diff {
+        Mode::Diff
+    } else if args.fix {
+        Mode::Fix
+    } else {
+        Mode::Lint
+    };
+    let settings = SettingsSource::from_args(args)?;
+    let found = discover::discover(&args.paths);
+    let mut failed = !found.errors.is_empty();
+    for e in &found.errors {
+        report_error(e);
+    }
+    if found.inputs.is_empty() && !failed {
+        super::warn(
+            "no Dockerfiles found (looked for Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.*)",
+        );
+    }
+    let reads_stdin = found.inputs.contains(&Input::Stdin);
+    let stdin = if reads_stdin {
+        match fs::read_stdin() {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                report_error(&e);
+                failed = true;
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let stdin_name = args
+        .stdin_filename
+        .as_ref()
+        .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
+
+    let results: Vec<Result<Checked, CliError>> = found
+        .inputs
+        .par_iter()
+        .filter_map(|input| match input {
+            Input::Stdin => stdin.as_ref().map(|bytes| {
+                check_one(
+                    bytes,
+                    &stdin_name,
+                    None,
+                    args.stdin_filename.as_deref(),
+                    &settings,
+                    mode,
+                    args.unsafe_fixes,
+                )
+            }),
+            Input::File(path) => Some(fs::read(path).and_then(|bytes| {
+                check_one(
+                    &bytes,
+                    &path.display().to_string(),
+                    Some(path),
+                    Some(path),
+                    &settings,
+                    mode,
+                    args.unsafe_fixes,
+                )
+            })),
+        })
+        .collect();
+
+    let mut checked = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(c) => checked.push(c),
+            Err(e) => {
+                report_error(&e);
+                failed = true;
+            }
+        }
+    }
+
+    let destination = match &args.output {
+        Some(file) => Destination::File(file.clone()),
+        None if mode == Mode::Fix && reads_stdin => Destination::Stderr,
+        None => Destination::Stdout,
+    };
+    let found_anything = match mode {
+        Mode::Diff => {
+            emit(&destination, |out| write_diffs(&checked, out))?;
+            let files = checked.iter().filter(|c| c.diff.is_some()).count();
+            let would_fix: usize = checked
+                .iter()
+                .filter(|c| c.diff.is_some())
+                .map(|c| c.fixed)
+                .sum();
+            if !args.quiet {
+                if files == 0 {
+                    eprintln!("Nothing to fix.");
+                } else {
+                    eprintln!(
+                        "Would fix {} in {}.",
+                        count(would_fix, "finding"),
+                        count(files, "file")
+                    );
+                }
+            }
+            files > 0
+        }
+        Mode::Lint | Mode::Fix => {
+            let reports: Vec<FileReport<'_>> = checked
+                .iter()
+                .map(|c| FileReport::new(&c.name, &c.source, &c.diagnostics))
+                .collect();
+            let fixed = (mode == Mode::Fix).then(|| checked.iter().map(|c| c.fixed).sum::<usize>());
+            let options = text::Options {
+                color: destination.color() && args.format == Format::Text,
+                quiet: args.quiet,
+                statistics: args.statistics,
+                unsafe_fixes: args.unsafe_fixes,
+                fixed,
+            };
+            emit(&destination, |out| {
+                if args.statistics && args.format == Format::Json {
+                    render::json::render_statistics(&reports, args.unsafe_fixes, out)
+                } else {
+                    render::render(args.format, &reports, &options, out)
+                }
+            })?;
+            if let (Some(fixed), false) = (fixed, args.quiet || args.format == Format::Text) {
+                let remaining: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+                eprintln!("Fixed {} ({remaining} remaining).", count(fixed, "finding"));
+            }
+            if let Some(c) = checked.iter().find(|c| c.stdin_output.is_some()) {
+                let bytes = c.stdin_output.as_deref().unwrap_or_default();
+                emit(&Destination::Stdout, |out| out.write_all(bytes))?;
+            }
+            let threshold =
+                args.severity_threshold
+                    .unwrap_or_else(|| match settings.config_threshold() {
+                        Some(Severity::Error) => Threshold::Error,
+                        Some(Severity::Warning) => Threshold::Warning,
+                        Some(Severity::Style) => Threshold::Style,
+                        Some(Severity::Info) | None => Threshold::Info,
+                    });
+            reports
+                .iter()
+                .flat_map(|r| r.diagnostics)
+                .any(|d| threshold.fails(d.severity))
+        }
+    };
+    Ok(if failed {
+        Outcome::Error
+    } else if found_anything && !args.exit_zero {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Lints one input; with `--fix`/`--diff`, fixes it first (and writes the
+/// fixed file with `--fix`). `path` is where to write (`None`: standard
+/// input); `settings_path` is what configuration is looked up for.
+fn check_one(
+    bytes: &[u8],
+    name: &str,
+    path: Option<&Path>,
+    settings_path: Option<&Path>,
+    source: &SettingsSource,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Result<Checked, CliError> {
+    let settings = source.for_file(settings_path)?;
+    let text = std::str::from_utf8(bytes)
+        .ok()
+        .filter(|_| mode != Mode::Lint);
+    // Plain linting, or not text (nothing to fix; lint_bytes reports the
+    // encoding).
+    let Some(text) = text else {
+        let linted = engine::lint_bytes(bytes, &settings);
+        let stdin_output = (mode == Mode::Fix && path.is_none()).then(|| bytes.to_vec());
+        return Ok(Checked {
+            name: name.to_string(),
+            source: linted.text.into_owned(),
+            diagnostics: linted.diagnostics,
+            fixed: 0,
+            diff: None,
+            stdin_output,
+        });
+    };
+    let outcome = engine::fix(text, &settings, unsafe_fixes);
+    let changed = outcome.text != text;
+    if changed {
+        refuse_new_syntax_errors(name, text, &outcome.text)?;
+    }
+    let mut checked = Checked {
+        name: name.to_string(),
+        source: String::new(),
+        diagnostics: outcome.remaining,
+        fixed: outcome.applied,
+        diff: None,
+        stdin_output: None,
+    };
+    match (mode, path) {
+        (Mode::Diff, _) => {
+            checked.diff = changed.then(|| unified_diff(name, text, &outcome.text));
+            checked.source = text.to_string();
+        }
+        (_, None) => {
+            checked.stdin_output = Some(outcome.text.as_bytes().to_vec());
+            checked.source = outcome.text;
+        }
+        (_, Some(path)) => {
+            if changed {
+                fs::write_atomically(path, outcome.text.as_bytes())?;
+            }
+            checked.source = outcome.text;
+        }
+    }
+    Ok(checked)
+}
+
+/// The engine only keeps fixes that add no syntax error; check again before
+/// anything leaves the process.
+fn refuse_new_syntax_errors(name: &str, original: &str, fixed: &str) -> Result<(), CliError> {
+    let before = syntax::parse(original).errors.len();
+    let after = syntax::parse(fixed).errors.len();
+    if after > before {
+        return Err(CliError::FixAddsErrors {
+            path: name.into(),
+            before,
+            after,
+        });
+    }
+    Ok(())
+}
+
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let name = render::slash_path(name);
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+fn write_diffs(checked: &[Checked], out: &mut dyn Write) -> io::Result<()> {
+    for diff in checked.iter().filter_map(|c| c.diff.as_deref()) {
+        out.write_all(diff.as_bytes())?;
+    }
+    Ok(())
+}
+
+impl Destination {
+    fn color(&self) -> bool {
+        use anstream::{AutoStream, ColorChoice};
+        match self {
+            Destination::Stdout => AutoStream::choice(&io::stdout()) != ColorChoice::Never,
+            Destination::Stderr => AutoStream::choice(&io::stderr()) != ColorChoice::Never,
+            Destination::File(_) => false,
+        }
+    }
+}
+
+/// Renders into a buffer, then writes it where it goes.
+fn emit(
+    destination: &Destination,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let mut buffer = Vec::new();
+    render(&mut buffer).map_err(CliError::Output)?;
+    match destination {
+        Destination::Stdout => {
+            let mut out = io::stdout().lock();
+            out.write_all(&buffer)
+                .and_then(|()| out.flush())
+                .map_err(CliError::Output)
+        }
+        Destination::Stderr => {
+            let mut out = io::stderr().lock();
+            out.write_all(&buffer)
+                .and_then(|()| out.flush())
+                .map_err(CliError::Output)
+        }
+        Destination::File(path) => {
+            std::fs::write(path, &buffer).map_err(|source| CliError::Write {
+                path: path.clone(),
+                source,
+            })
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Errors that are not findings: usage, configuration and I/O. Each names
+//! what it is about; the CLI prints it and exits 2.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::engine::UnknownSelector;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("`{path}` is {size} bytes; the limit is {limit} bytes")]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("cannot write the report: {0}")]
+    Output(#[source] io::Error),
+    #[error("cannot search `{path}`: {message}")]
+    Walk { path: PathBuf, message: String },
+    #[error("--{option}: {source} (`layerlint rules` lists every rule)")]
+    Selector {
+        option: &'static str,
+        #[source]
+        source: UnknownSelector,
+    },
+    #[error(
+        "not writing `{path}`: the fixed text has {after} syntax errors, the original {before}"
+    )]
+    FixAddsErrors {
+        path: PathBuf,
+        before: usize,
+        after: usize,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl CliError {
+    /// Writing to a closed pipe (`layerlint check | head`) is not worth a
+    /// message.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}

@@ -1,0 +1,154 @@
+//! Where each file's [`Settings`] come from: the one place the CLI asks.
+//!
+//! The nearest configuration file (`.layerlint.yaml`, else `.hadolint.yaml`,
+//! found by walking up from each file; or `--config`; none with
+//! `--no-config`), with the command line's options applied on top.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
+use super::CheckArgs;
+use super::error::CliError;
+use crate::config::{self, Config, ConfigCache, Discovery, Overrides};
+use crate::diagnostic::Severity;
+use crate::engine::{Selection, Settings, resolve};
+
+/// The options that configuration files will be combined with.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigRequest {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--no-config`.
+    pub no_config: bool,
+    /// `--context DIR`.
+    pub context: Option<PathBuf>,
+    /// `--build-arg K=V`, in order.
+    pub build_args: Vec<(String, String)>,
+}
+
+/// Hands out the settings for each linted file. Shared by the threads that
+/// lint files in parallel.
+#[derive(Debug)]
+pub struct SettingsSource {
+    /// The command line's rule selection (applied over configuration).
+    pub selection: Selection,
+    /// `--no-inline-ignores`.
+    pub no_inline_ignores: bool,
+    pub request: ConfigRequest,
+    overrides: Overrides,
+    cache: ConfigCache,
+    /// Configuration files whose warnings were printed.
+    warned: Mutex<HashSet<PathBuf>>,
+}
+
+impl SettingsSource {
+    /// Settings from the command line. Unknown rule names are errors.
+    pub fn from_args(args: &CheckArgs) -> Result<Self, CliError> {
+        for (option, names) in [("select", &args.select), ("ignore", &args.ignore)] {
+            for name in names.iter().filter(|n| !n.trim().is_empty()) {
+                resolve(name).map_err(|source| CliError::Selector { option, source })?;
+            }
+        }
+        let nonempty = |names: &[String]| -> Vec<String> {
+            names
+                .iter()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect()
+        };
+        let selection = Selection {
+            select: (!args.select.is_empty()).then(|| nonempty(&args.select)),
+            extend_select: Vec::new(),
+            ignore: nonempty(&args.ignore),
+        };
+        let request = ConfigRequest {
+            config: args.config.clone(),
+            no_config: args.no_config,
+            context: args.context.clone(),
+            build_args: args.build_args.clone(),
+        };
+        Self::new(selection, args.no_inline_ignores, request)
+    }
+
+    pub fn new(
+        selection: Selection,
+        no_inline_ignores: bool,
+        request: ConfigRequest,
+    ) -> Result<Self, CliError> {
+        let cache = if request.no_config {
+            ConfigCache::fixed(Config::default())
+        } else if let Some(path) = &request.config {
+            ConfigCache::fixed(config::load(path)?)
+        } else {
+            ConfigCache::new(Discovery::from_env())
+        };
+        let overrides = Overrides {
+            select: selection.select.clone(),
+            extend_select: selection.extend_select.clone(),
+            ignore: selection.ignore.clone(),
+            severity_threshold: None,
+            no_inline_ignores,
+            build_args: request.build_args.clone(),
+            context: request.context.clone(),
+        };
+        let source = Self {
+            selection,
+            no_inline_ignores,
+            request,
+            overrides,
+            cache,
+            warned: Mutex::new(HashSet::new()),
+        };
+        // Validate the configuration that applies here up front, so a broken
+        // file is reported once and before any linting.
+        source.for_file(None)?;
+        Ok(source)
+    }
+
+    /// The settings for one file; `path` is `None` for standard input
+    /// without `--stdin-filename` (configuration is then looked up from the
+    /// current directory).
+    pub fn for_file(&self, path: Option<&Path>) -> Result<Arc<Settings>, CliError> {
+        let config = self.config_for(path)?;
+        let settings = match path {
+            Some(p) => config.settings_for(p, &self.overrides)?,
+            None => config.settings(&self.overrides)?,
+        };
+        Ok(Arc::new(settings))
+    }
+
+    /// The failure threshold a configuration file sets for the current
+    /// directory (or `--config`), if any.
+    pub fn config_threshold(&self) -> Option<Severity> {
+        self.config_for(None).ok()?.severity_threshold()
+    }
+
+    fn config_for(&self, path: Option<&Path>) -> Result<Arc<Config>, CliError> {
+        let config = match path {
+            Some(p) => {
+                let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+                self.cache.for_file(&absolute)?
+            }
+            None => {
+                let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                self.cache.for_dir(&here)?
+            }
+        };
+        if let Some(file) = config.path() {
+            let first = self
+                .warned
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(file.to_path_buf());
+            if first {
+                for warning in config.warnings() {
+                    super::warn(&warning.to_string());
+                }
+            }
+        }
+        Ok(config)
+    }
+}

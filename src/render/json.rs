@@ -1,0 +1,122 @@
+//! `--format json`: an array of findings sorted by file, line and column,
+//! with exactly the fields the design names. Positions are 1-based, columns
+//! count Unicode scalar values, ranges are half-open.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::FileReport;
+use crate::diagnostic::Severity;
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    url: String,
+    fix: Option<Fix<'a>>,
+}
+
+#[derive(Serialize)]
+struct Fix<'a> {
+    applicability: &'a str,
+    title: &'a str,
+    edits: Vec<Edit<'a>>,
+}
+
+#[derive(Serialize)]
+struct Edit<'a> {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    content: &'a str,
+}
+
+pub fn render(files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
+    let mut findings = Vec::new();
+    for file in files {
+        for d in file.diagnostics {
+            let span = file.span(d.range);
+            findings.push(Finding {
+                code: d.code,
+                name: d.name,
+                severity: d.severity,
+                message: &d.message,
+                help: d.help.as_deref(),
+                file: file.path,
+                line: span.line,
+                column: span.column,
+                end_line: span.end_line,
+                end_column: span.end_column,
+                url: super::rule_url(d.code),
+                fix: d.fix.as_ref().map(|fix| Fix {
+                    applicability: fix.applicability.as_str(),
+                    title: &fix.title,
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let span = file.span(e.range);
+                            Edit {
+                                line: span.line,
+                                column: span.column,
+                                end_line: span.end_line,
+                                end_column: span.end_column,
+                                content: &e.content,
+                            }
+                        })
+                        .collect(),
+                }),
+            });
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &findings)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct RuleCount<'a> {
+    code: &'a str,
+    name: &'a str,
+    count: usize,
+    fixable: usize,
+}
+
+/// `--statistics --format json`: findings per rule, most frequent first.
+pub fn render_statistics(
+    files: &[FileReport<'_>],
+    unsafe_fixes: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut rows: Vec<RuleCount<'_>> = Vec::new();
+    for d in files.iter().flat_map(|f| f.diagnostics) {
+        let at = match rows.iter().position(|r| r.code == d.code) {
+            Some(at) => at,
+            None => {
+                rows.push(RuleCount {
+                    code: d.code,
+                    name: d.name,
+                    count: 0,
+                    fixable: 0,
+                });
+                rows.len() - 1
+            }
+        };
+        rows[at].count += 1;
+        if d.fix.as_ref().is_some_and(|f| f.allowed(unsafe_fixes)) {
+            rows[at].fixable += 1;
+        }
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    serde_json::to_writer_pretty(&mut *out, &rows)?;
+    writeln!(out)
+}

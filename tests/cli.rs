@@ -1,0 +1,594 @@
+//! The `layerlint` binary, run for real: exit codes, discovery, standard
+//! input, fixes, diffs, rule selection, thresholds and colour.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A fixable warning (LL102) and an error (DL3000).
+const BAD: &str = "FROM alpine:3.20 as build\nWORKDIR app\n";
+/// Only the fixable warning.
+const WARNING_ONLY: &str = "FROM alpine:3.20 as build\nRUN true\n";
+const CLEAN: &str = "FROM alpine:3.20\nWORKDIR /app\n";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn layerlint(dir: &Path, args: &[&str]) -> Run {
+    layerlint_with(dir, args, None, &[])
+}
+
+fn layerlint_with(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_layerlint"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// `file:line` of each finding in `--format gnu` output.
+fn gnu_files(stdout: &str) -> Vec<String> {
+    let mut files: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(f, _)| f.to_string()))
+        .collect();
+    files.dedup();
+    files
+}
+
+fn snapshot(name: &str, value: &str) {
+    insta::with_settings!({
+        snapshot_path => "../snapshots/cli",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, value);
+    });
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempdir();
+    write(dir.path(), "clean/Dockerfile", CLEAN);
+    write(dir.path(), "bad/Dockerfile", BAD);
+    let clean = layerlint(dir.path(), &["check", "clean/Dockerfile"]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+    assert_eq!(clean.stdout, "No findings in 1 file.\n");
+    let bad = layerlint(dir.path(), &["check", "bad/Dockerfile"]);
+    assert_eq!(bad.code, 1);
+    let usage = layerlint(dir.path(), &["check", "--format", "yaml"]);
+    assert_eq!(usage.code, 2);
+    assert!(usage.stderr.contains("yaml"), "{}", usage.stderr);
+    let build_arg = layerlint(dir.path(), &["check", "--build-arg", "NOVALUE", "clean"]);
+    assert_eq!(build_arg.code, 2);
+    assert!(
+        build_arg.stderr.contains("KEY=VALUE"),
+        "{}",
+        build_arg.stderr
+    );
+}
+
+#[test]
+fn text_report() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    write(dir.path(), "clean.Dockerfile", CLEAN);
+    let run = layerlint(dir.path(), &["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "");
+    snapshot("text_report", &run.stdout);
+    let quiet = layerlint(dir.path(), &["check", "--quiet"]);
+    assert!(!quiet.stdout.contains("Found"), "{}", quiet.stdout);
+    assert!(quiet.stdout.contains("warning[LL102]"), "{}", quiet.stdout);
+    let stats = layerlint(dir.path(), &["check", "--statistics"]);
+    snapshot("statistics", &stats.stdout);
+    let stats_json = layerlint(dir.path(), &["check", "--statistics", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stats_json.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    let bad = layerlint(dir.path(), &["check", "--statistics", "--format", "sarif"]);
+    assert_eq!(bad.code, 2);
+}
+
+#[test]
+fn missing_file_is_an_error_but_others_are_linted() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--format", "gnu", "nope/Dockerfile", "Dockerfile"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nope/Dockerfile"), "{}", run.stderr);
+    assert_eq!(gnu_files(&run.stdout), ["Dockerfile"]);
+    let zero = layerlint(dir.path(), &["check", "--exit-zero", "nope"]);
+    assert_eq!(zero.code, 2, "--exit-zero does not hide I/O errors");
+}
+
+#[test]
+fn directories_are_searched_honouring_gitignore() {
+    let dir = tempdir();
+    let root = dir.path();
+    write(root, ".gitignore", "ignored/\n*.generated.Dockerfile\n");
+    for name in [
+        "Dockerfile",
+        "Containerfile",
+        "api.Dockerfile",
+        "web.dockerfile",
+        "Dockerfile.dev",
+        "Containerfile.arm64",
+        "sub/deep/Dockerfile",
+        ".devcontainer/Dockerfile",
+        "ignored/Dockerfile",
+        "x.generated.Dockerfile",
+        "Dockerfile.dockerignore",
+        "README.md",
+        "dockerfiles/notes.txt",
+    ] {
+        write(root, name, BAD);
+    }
+    let run = layerlint(root, &["check", "--format", "gnu"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        gnu_files(&run.stdout),
+        [
+            ".devcontainer/Dockerfile",
+            "Containerfile",
+            "Containerfile.arm64",
+            "Dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "sub/deep/Dockerfile",
+            "web.dockerfile",
+        ]
+    );
+    let empty = layerlint(root, &["check", "dockerfiles"]);
+    assert_eq!(empty.code, 0);
+    assert!(
+        empty.stderr.contains("no Dockerfiles found"),
+        "{}",
+        empty.stderr
+    );
+    // A file named explicitly is linted whatever its name, ignored or not.
+    let explicit = layerlint(
+        root,
+        &[
+            "check",
+            "--format",
+            "gnu",
+            "ignored/Dockerfile",
+            "README.md",
+            "sub",
+        ],
+    );
+    assert_eq!(
+        gnu_files(&explicit.stdout),
+        ["README.md", "ignored/Dockerfile", "sub/deep/Dockerfile"]
+    );
+}
+
+#[test]
+fn standard_input() {
+    let dir = tempdir();
+    let run = layerlint_with(
+        dir.path(),
+        &["check", "--format", "gnu", "-"],
+        Some(BAD),
+        &[],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.starts_with("<stdin>:1:18-1:20: warning:"),
+        "{}",
+        run.stdout
+    );
+    let named = layerlint_with(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "svc/Dockerfile",
+            "-",
+        ],
+        Some(BAD),
+        &[],
+    );
+    let findings: serde_json::Value = serde_json::from_str(&named.stdout).unwrap();
+    assert_eq!(findings[0]["file"], "svc/Dockerfile");
+    let clean = layerlint_with(dir.path(), &["check", "-"], Some(CLEAN), &[]);
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+}
+
+#[test]
+fn not_utf8_is_a_finding() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        b"FROM alpine\nRUN echo \xff\n",
+    )
+    .unwrap();
+    let run = layerlint(dir.path(), &["check", "--format", "gnu", "Dockerfile"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("[LL013]"), "{}", run.stdout);
+    let fix = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(fix.code, 1);
+    assert_eq!(
+        std::fs::read(dir.path().join("Dockerfile")).unwrap(),
+        b"FROM alpine\nRUN echo \xff\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_atomically_and_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let path = dir.path().join("Dockerfile");
+    write(dir.path(), "Dockerfile", BAD);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(run.code, 1, "DL3000 remains: {}", run.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "FROM alpine:3.20 AS build\nWORKDIR app\n"
+    );
+    assert!(run.stdout.contains("error[DL3000]"), "{}", run.stdout);
+    assert!(!run.stdout.contains("LL102"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("Fixed 1 finding (1 remaining).\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["Dockerfile"], "no temporary file left behind");
+
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert!(
+        again.stdout.ends_with("Fixed 0 findings (1 remaining).\n"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified,
+        "an unchanged file is not rewritten"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_follows_symlinks() {
+    let dir = tempdir();
+    write(dir.path(), "real/Dockerfile", WARNING_ONLY);
+    std::os::unix::fs::symlink("real/Dockerfile", dir.path().join("Dockerfile")).unwrap();
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("Dockerfile"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("real/Dockerfile"))
+            .unwrap()
+            .contains(" AS build")
+    );
+}
+
+#[test]
+fn fix_on_standard_input_prints_the_fixed_text() {
+    let dir = tempdir();
+    let run = layerlint_with(dir.path(), &["check", "--fix", "-"], Some(BAD), &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "FROM alpine:3.20 AS build\nWORKDIR app\n");
+    assert!(run.stderr.contains("error[DL3000]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Fixed 1 finding (1 remaining)."),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn diff_shows_fixes_without_writing() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    write(dir.path(), "clean/Dockerfile", CLEAN);
+    let run = layerlint(dir.path(), &["check", "--diff"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        BAD
+    );
+    snapshot("diff", &run.stdout);
+    assert_eq!(run.stderr, "Would fix 1 finding in 1 file.\n");
+    let clean = layerlint(dir.path(), &["check", "--diff", "clean"]);
+    assert_eq!((clean.code, clean.stdout.as_str()), (0, ""));
+    assert_eq!(clean.stderr, "Nothing to fix.\n");
+}
+
+#[test]
+fn selection() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    let only = layerlint(
+        dir.path(),
+        &["check", "--format", "gnu", "--select", "DL3000"],
+    );
+    assert!(
+        only.stdout.contains("[DL3000]") && !only.stdout.contains("[LL102]"),
+        "{}",
+        only.stdout
+    );
+    let by_alias = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "gnu",
+            "--ignore",
+            "FromAsCasing,workdir-relative-path",
+        ],
+    );
+    assert_eq!((by_alias.code, by_alias.stdout.as_str()), (0, ""));
+    let repeated = layerlint(
+        dir.path(),
+        &[
+            "check", "--format", "gnu", "--ignore", "LL1", "--ignore", "DL3000",
+        ],
+    );
+    assert_eq!(repeated.code, 0, "{}", repeated.stdout);
+    for option in ["--select", "--ignore"] {
+        let unknown = layerlint(dir.path(), &["check", option, "DL3000,NOPE9"]);
+        assert_eq!(unknown.code, 2);
+        assert_eq!(unknown.stdout, "");
+        assert!(unknown.stderr.contains("`NOPE9`"), "{}", unknown.stderr);
+        assert!(unknown.stderr.contains(&option[2..]), "{}", unknown.stderr);
+    }
+}
+
+#[test]
+fn severity_threshold_and_exit_zero() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", WARNING_ONLY);
+    assert_eq!(layerlint(dir.path(), &["check"]).code, 1);
+    let high = layerlint(dir.path(), &["check", "--severity-threshold", "error"]);
+    assert_eq!(high.code, 0);
+    assert!(
+        high.stdout.contains("warning[LL102]"),
+        "findings below the threshold are still shown"
+    );
+    assert_eq!(
+        layerlint(dir.path(), &["check", "--severity-threshold", "warning"]).code,
+        1
+    );
+    assert_eq!(
+        layerlint(dir.path(), &["check", "--severity-threshold", "none"]).code,
+        0
+    );
+    assert_eq!(
+        layerlint(dir.path(), &["check", "--severity-threshold", "loud"]).code,
+        2
+    );
+    let zero = layerlint(dir.path(), &["check", "--exit-zero"]);
+    assert_eq!(zero.code, 0);
+    assert!(zero.stdout.contains("warning[LL102]"));
+}
+
+#[test]
+fn colour_follows_the_environment() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    let piped = layerlint(dir.path(), &["check"]);
+    assert!(!piped.stdout.contains('\u{1b}'), "no colour into a pipe");
+    let forced = layerlint_with(dir.path(), &["check"], None, &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.stdout.contains("\u{1b}["), "{}", forced.stdout);
+    let no_color = layerlint_with(
+        dir.path(),
+        &["check"],
+        None,
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    );
+    assert!(!no_color.stdout.contains('\u{1b}'), "NO_COLOR wins");
+    assert_eq!(no_color.stdout, piped.stdout);
+}
+
+#[test]
+fn output_file() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    let run = layerlint_with(
+        dir.path(),
+        &["check", "--format", "sarif", "--output", "report.sarif"],
+        None,
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(report["runs"][0]["results"].as_array().unwrap().len(), 2);
+    let text = layerlint_with(
+        dir.path(),
+        &["check", "-o", "report.txt"],
+        None,
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert_eq!(text.code, 1);
+    let written = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        written.contains("error[DL3000]") && !written.contains('\u{1b}'),
+        "{written}"
+    );
+}
+
+#[test]
+fn configuration_files_are_found_and_checked() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "app/Dockerfile",
+        "FROM alpine:3.20\nWORKDIR app\nCMD npm start\n",
+    );
+    // No configuration: both findings.
+    let plain = layerlint(dir.path(), &["check", "--format", "gnu", "app/Dockerfile"]);
+    assert_eq!(plain.code, 1);
+    assert!(plain.stdout.contains("[DL3000]") && plain.stdout.contains("[DL3025]"));
+    // A .hadolint.yaml above the file is read with hadolint's meaning.
+    write(dir.path(), ".hadolint.yaml", "ignored:\n  - DL3000\n");
+    let hadolint = layerlint(dir.path(), &["check", "--format", "gnu", "app/Dockerfile"]);
+    assert!(!hadolint.stdout.contains("[DL3000]"), "{}", hadolint.stdout);
+    assert!(hadolint.stdout.contains("[DL3025]"));
+    // The nearest .layerlint.yaml wins over it.
+    write(dir.path(), "app/.layerlint.yaml", "select: [DL3000]\n");
+    let nearest = layerlint(dir.path(), &["check", "--format", "gnu", "app/Dockerfile"]);
+    assert!(nearest.stdout.contains("[DL3000]"), "{}", nearest.stdout);
+    assert!(!nearest.stdout.contains("[DL3025]"), "{}", nearest.stdout);
+    // --no-config ignores both; the command line wins over files.
+    let none = layerlint(
+        dir.path(),
+        &["check", "--format", "gnu", "--no-config", "app/Dockerfile"],
+    );
+    assert!(none.stdout.contains("[DL3025]") && none.stdout.contains("[DL3000]"));
+    let cli = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "gnu",
+            "--ignore",
+            "DL3000",
+            "app/Dockerfile",
+        ],
+    );
+    assert_eq!(cli.code, 0, "{}{}", cli.stdout, cli.stderr);
+    // A typo in a key fails with exit 2, naming the file, line and key.
+    write(
+        dir.path(),
+        "app/.layerlint.yaml",
+        "select: [DL3000]\nignroe: [DL3025]\n",
+    );
+    let typo = layerlint(dir.path(), &["check", "app/Dockerfile"]);
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
+    assert!(
+        typo.stderr.contains(".layerlint.yaml:2:1"),
+        "{}",
+        typo.stderr
+    );
+    assert!(typo.stderr.contains("ignroe"), "{}", typo.stderr);
+    // --config names the file to use; a missing one is an error.
+    write(dir.path(), "strict.yaml", "select: [DL3025]\n");
+    let explicit = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "gnu",
+            "--config",
+            "strict.yaml",
+            "app/Dockerfile",
+        ],
+    );
+    assert!(explicit.stdout.contains("[DL3025]") && !explicit.stdout.contains("[DL3000]"));
+    let missing = layerlint(
+        dir.path(),
+        &["check", "--config", "nope.yaml", "app/Dockerfile"],
+    );
+    assert_eq!(missing.code, 2);
+    let both = layerlint(dir.path(), &["check", "--config", "x.yaml", "--no-config"]);
+    assert_eq!(both.code, 2);
+}
+
+#[test]
+fn rule_and_rules() {
+    let dir = tempdir();
+    let rule = layerlint(dir.path(), &["rule", "DL3000"]);
+    assert_eq!(rule.code, 0);
+    snapshot("rule_DL3000", &rule.stdout);
+    let by_alias = layerlint(dir.path(), &["rule", "fromascasing"]);
+    assert!(
+        by_alias.stdout.starts_with("# LL102 from-as-casing\n"),
+        "{}",
+        by_alias.stdout
+    );
+    let unknown = layerlint(dir.path(), &["rule", "DL9999"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("`DL9999`"), "{}", unknown.stderr);
+
+    let list = layerlint(dir.path(), &["rules", "--format", "json"]);
+    assert_eq!(list.code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), layerlint::rules::RULES.len());
+    for (rule, entry) in rules.iter().zip(layerlint::rules::RULES) {
+        let keys: Vec<&str> = rule
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = [
+            "code", "name", "aliases", "category", "severity", "fix", "status", "summary",
+        ];
+        expected.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+        assert_eq!(rule["code"], entry.meta.code);
+    }
+    let text = layerlint(dir.path(), &["rules"]);
+    assert_eq!(text.stdout.lines().count(), layerlint::rules::RULES.len());
+}
