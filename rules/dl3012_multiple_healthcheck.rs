@@ -53,25 +53,18 @@ impl Violation for MultipleHealthcheck {
 }
 
 fn check(checker: &mut Checker) {
-    let (file, stages) = (checker.file, checker.stages);
-    for stage in &stages.stages {
-        let found: Vec<_> = file.instructions[stage.from..stage.end]
-            .iter()
-            .filter(|i| i.kind == Keyword::Healthcheck)
-            .collect();
-        let Some((last, earlier)) = found.split_last() else {
-            continue;
-        };
-        for inst in earlier {
-            checker
-                .report(
-                    MultipleHealthcheck {
-                        keyword: inst.keyword.value.to_string(),
-                    },
-                    inst.keyword.range,
-                )
-                .with_related(last.keyword.range, "this `HEALTHCHECK` takes effect");
-        }
+    for (inst, last) in checker
+        .stages
+        .overridden(checker.file, Keyword::Healthcheck)
+    {
+        checker
+            .report(
+                MultipleHealthcheck {
+                    keyword: inst.keyword.value.to_string(),
+                },
+                inst.keyword.range,
+            )
+            .with_related(last.keyword.range, "this `HEALTHCHECK` takes effect");
     }
 }
 

@@ -52,25 +52,15 @@ impl Violation for MultipleEntrypoint {
 }
 
 fn check(checker: &mut Checker) {
-    let (file, stages) = (checker.file, checker.stages);
-    for stage in &stages.stages {
-        let found: Vec<_> = file.instructions[stage.from..stage.end]
-            .iter()
-            .filter(|i| i.kind == Keyword::Entrypoint)
-            .collect();
-        let Some((last, earlier)) = found.split_last() else {
-            continue;
-        };
-        for inst in earlier {
-            checker
-                .report(
-                    MultipleEntrypoint {
-                        keyword: inst.keyword.value.to_string(),
-                    },
-                    inst.keyword.range,
-                )
-                .with_related(last.keyword.range, "this `ENTRYPOINT` takes effect");
-        }
+    for (inst, last) in checker.stages.overridden(checker.file, Keyword::Entrypoint) {
+        checker
+            .report(
+                MultipleEntrypoint {
+                    keyword: inst.keyword.value.to_string(),
+                },
+                inst.keyword.range,
+            )
+            .with_related(last.keyword.range, "this `ENTRYPOINT` takes effect");
     }
 }
 

@@ -1,7 +1,7 @@
 //! Build stages: each `FROM` starts one; instructions before the first
 //! `FROM` (global `ARG`s, directives) belong to none.
 
-use crate::syntax::{Args, Dockerfile, Keyword, Word};
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
 
 /// One build stage.
 #[derive(Debug)]
@@ -61,6 +61,27 @@ impl<'s> Stages<'s> {
             stage_of.push(stages.len().checked_sub(1));
         }
         Self { stages, stage_of }
+    }
+
+    /// Instructions of `kind` that a later one of the same kind in the same
+    /// stage overrides (`CMD`, `ENTRYPOINT`, `HEALTHCHECK`), each with the
+    /// one that takes effect. `ONBUILD` triggers are not counted.
+    pub fn overridden<'f>(
+        &self,
+        file: &'f Dockerfile<'s>,
+        kind: Keyword,
+    ) -> Vec<(&'f Instruction<'s>, &'f Instruction<'s>)> {
+        let mut pairs = Vec::new();
+        for stage in &self.stages {
+            let found: Vec<_> = file.instructions[stage.from..stage.end]
+                .iter()
+                .filter(|i| i.kind == kind)
+                .collect();
+            if let Some((last, earlier)) = found.split_last() {
+                pairs.extend(earlier.iter().map(|&inst| (inst, *last)));
+            }
+        }
+        pairs
     }
 
     /// The stage named `name` (case-insensitive) defined before stage `before`.
