@@ -1140,28 +1140,10 @@ fn go_parse_int32(s: &str) -> Result<i64, String> {
     Ok(if neg { -n } else { n })
 }
 
-/// Go's `strconv.Quote` (`%q`), closely enough for messages.
+/// Go's `strconv.Quote` (`%q`).
 fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if go_printable(c) => out.push(c),
-            c if c.is_ascii() => push_escape(&mut out, 'x', u32::from(c), 2),
-            c if u32::from(c) < 0x1_0000 => push_escape(&mut out, 'u', u32::from(c), 4),
-            c => push_escape(&mut out, 'U', u32::from(c), 8),
-        }
-    }
-    out.push('"');
+    super::dump::go_quote(s, &mut out);
     out
 }
 
@@ -1173,20 +1155,6 @@ fn push_escape(out: &mut String, kind: char, value: u32, digits: u32) {
         let nibble = (value >> (4 * i)) & 0xf;
         out.push(char::from_digit(nibble, 16).unwrap_or('0'));
     }
-}
-
-fn go_printable(c: char) -> bool {
-    c == ' '
-        || !(c.is_control()
-            || c.is_whitespace()
-            || matches!(
-                c,
-                '\u{ad}'
-                    | '\u{200b}'..='\u{200f}'
-                    | '\u{202a}'..='\u{202e}'
-                    | '\u{2060}'..='\u{2064}'
-                    | '\u{feff}'
-            ))
 }
 
 /// Go's `unicode.ToLower`: the one-to-one (simple) mapping. The only
