@@ -6,12 +6,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files")
+    common::corpus_dir()
 }
 
 fn expectations_path() -> PathBuf {
@@ -19,22 +21,7 @@ fn expectations_path() -> PathBuf {
 }
 
 fn dockerfiles() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![corpus_dir()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("corpus missing at {}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if !path.to_string_lossy().ends_with(".dockerignore") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    common::corpus_dockerfiles()
 }
 
 /// `relative path -> sorted, de-duplicated error codes` for files with errors.

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,22 +15,7 @@ use layerlint::semantic::shell::{RunForm, ShellScripts, ShellWord};
 use layerlint::syntax::parse;
 
 fn corpus_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files")];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("corpus missing at {}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if !path.to_string_lossy().ends_with(".dockerignore") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    common::corpus_dockerfiles()
 }
 
 #[derive(Debug, Default)]
