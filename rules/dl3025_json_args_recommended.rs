@@ -162,7 +162,7 @@ fn instructions_before<'a, 'f: 'a, 's: 'a>(
     })
 }
 
-fn sets_shell(checker: &Checker, chain: &[&Stage]) -> bool {
+fn sets_shell<'f, 's>(checker: &Checker<'f, 's>, chain: &[&'f Stage<'s>]) -> bool {
     instructions_before(checker, chain).any(|i| i.kind == Keyword::Shell)
 }
 

@@ -1,18 +1,35 @@
-//! The context a rule runs in: the file, the settings, the stages, and the
+//! The context a rule runs in: the file, the settings, the stages, the
+//! semantic models (built on first use and shared by every rule), and the
 //! list the rule reports into.
+
+use std::cell::OnceCell;
 
 use super::rule::{RuleMeta, Violation};
 use super::settings::Settings;
 use crate::diagnostic::{Diagnostic, Related};
 use crate::fix::Fix;
+use crate::semantic::context::BuildContext;
+use crate::semantic::shell::ShellScripts;
+use crate::semantic::vars::{VarModel, VarOptions};
 use crate::semantic::{Stage, Stages};
 use crate::syntax::{Dockerfile, TextRange};
+
+/// The models rules share, each built the first time a rule asks for it.
+#[derive(Debug, Default)]
+pub(crate) struct Models<'f, 's> {
+    vars: OnceCell<VarModel<'s>>,
+    shell: OnceCell<ShellScripts<'f, 's>>,
+}
 
 #[derive(Debug)]
 pub struct Checker<'f, 's> {
     pub file: &'f Dockerfile<'s>,
     pub settings: &'f Settings,
     pub stages: &'f Stages<'s>,
+    /// The build context, when the caller gave one (the CLI and the
+    /// language server do; linting a bare text does not).
+    context: Option<&'f BuildContext>,
+    models: &'f Models<'f, 's>,
     /// Index of the instruction being visited (for ONBUILD, the outer one).
     pub(crate) index: usize,
     pub(crate) rule: Option<&'static RuleMeta>,
@@ -24,11 +41,15 @@ impl<'f, 's> Checker<'f, 's> {
         file: &'f Dockerfile<'s>,
         settings: &'f Settings,
         stages: &'f Stages<'s>,
+        context: Option<&'f BuildContext>,
+        models: &'f Models<'f, 's>,
     ) -> Self {
         Self {
             file,
             settings,
             stages,
+            context,
+            models,
             index: 0,
             rule: None,
             diagnostics: Vec::new(),
@@ -37,6 +58,39 @@ impl<'f, 's> Checker<'f, 's> {
 
     pub fn source(&self) -> &'s str {
         self.file.source
+    }
+
+    /// The ARG/ENV model of the file, with the configured build arguments
+    /// and target.
+    pub fn vars(&self) -> &'f VarModel<'s> {
+        self.models.vars.get_or_init(|| {
+            let options = &self.settings.options;
+            VarModel::new(
+                self.file,
+                self.stages,
+                &VarOptions {
+                    build_args: options
+                        .build_args
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    target: options.target.clone(),
+                    ..VarOptions::default()
+                },
+            )
+        })
+    }
+
+    /// The shell models of the file's `RUN`s (each parsed on first use).
+    pub fn shell(&self) -> &'f ShellScripts<'f, 's> {
+        self.models
+            .shell
+            .get_or_init(|| ShellScripts::new(self.file, self.stages))
+    }
+
+    /// The build context, if the caller gave one.
+    pub fn context(&self) -> Option<&'f BuildContext> {
+        self.context
     }
 
     /// Index of the visited instruction in `file.instructions`.

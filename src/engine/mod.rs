@@ -8,6 +8,7 @@ mod settings;
 mod suppress;
 
 pub use checker::Checker;
+use checker::Models;
 pub use rule::{
     Category, DOCS_URL, FixAvailability, RuleEntry, RuleMeta, RuleVariant, Run, Status, Violation,
 };
@@ -17,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix as fixes;
 use crate::rules::{RULES, syntax_errors};
 use crate::semantic::Stages;
+use crate::semantic::context::BuildContext;
 use crate::syntax::{self, Args, Dockerfile};
 
 /// Lints a source text.
@@ -99,12 +101,23 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
 /// Lints a parsed file: syntax errors, then every enabled rule, sorted by
 /// position and code.
 pub fn lint_file(file: &Dockerfile<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    lint_in_context(file, settings, None)
+}
+
+/// Lints a parsed file whose build context has been loaded, so that rules
+/// about the files a `COPY` reads can run.
+pub fn lint_in_context(
+    file: &Dockerfile<'_>,
+    settings: &Settings,
+    context: Option<&BuildContext>,
+) -> Vec<Diagnostic> {
     let stages = Stages::new(file);
-    let mut checker = Checker::new(file, settings, &stages);
+    let models = Models::default();
+    let mut checker = Checker::new(file, settings, &stages, context, &models);
     let substitutions = if settings.is_enabled(syntax_errors::meta(
         syntax::SyntaxErrorKind::BadSubstitution,
     )) {
-        crate::semantic::vars::bad_substitutions(file, &stages)
+        checker.vars().bad_substitutions(file)
     } else {
         Vec::new()
     };

@@ -36,6 +36,8 @@ pub struct RuleOptions {
     /// Build arguments as `--build-arg`/config `build-args` give them: the
     /// values the build would see for these `ARG`s.
     pub build_args: BTreeMap<String, String>,
+    /// The stage the build stops at (`--target`); `None`: the last stage.
+    pub target: Option<String>,
 }
 
 /// Resolved settings.
