@@ -592,3 +592,74 @@ fn rule_and_rules() {
     let text = layerlint(dir.path(), &["rules"]);
     assert_eq!(text.stdout.lines().count(), layerlint::rules::RULES.len());
 }
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BAD);
+    let gnu = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "gnu"];
+        all.extend_from_slice(args);
+        all.push("Dockerfile");
+        layerlint(dir.path(), &all)
+    };
+    // Recording exits 0 and writes every finding.
+    let wrote = gnu(&["--write-baseline", "baseline.json"]);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    assert!(
+        wrote.stderr.contains("Wrote 2 findings"),
+        "{}",
+        wrote.stderr
+    );
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    let codes: Vec<&str> = recorded["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["LL102", "DL3000"]);
+    // The same file against its baseline is clean.
+    let same = gnu(&["--baseline", "baseline.json"]);
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+    assert!(same.stderr.contains("2 findings in the baseline not shown"));
+    // Lines moving (and re-indenting) keep the old findings known; a new
+    // finding is reported, and only it.
+    write(
+        dir.path(),
+        "Dockerfile",
+        "# syntax=docker/dockerfile:1\n\nFROM alpine:3.20 as build\n\n  WORKDIR   app\nWORKDIR lib\n",
+    );
+    let moved = gnu(&["--baseline", "baseline.json"]);
+    assert_eq!(moved.code, 1);
+    assert_eq!(gnu_files(&moved.stdout), ["Dockerfile"]);
+    assert_eq!(moved.stdout.lines().count(), 1, "{}", moved.stdout);
+    assert!(
+        moved.stdout.starts_with("Dockerfile:6:"),
+        "{}",
+        moved.stdout
+    );
+    // A fixed finding simply disappears; the baseline does not fail the run.
+    write(dir.path(), "Dockerfile", CLEAN);
+    assert_eq!(gnu(&["--baseline", "baseline.json"]).code, 0);
+    // A file that is not a baseline is an error that names it.
+    write(dir.path(), "broken.json", "{\"version\": 1,");
+    let broken = gnu(&["--baseline", "broken.json"]);
+    assert_eq!(broken.code, 2);
+    assert!(
+        broken
+            .stderr
+            .contains("broken.json: not a layerlint baseline"),
+        "{}",
+        broken.stderr
+    );
+    let missing = gnu(&["--baseline", "nope.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("nope.json"), "{}", missing.stderr);
+    write(dir.path(), "old.json", "{\"version\": 9, \"findings\": []}");
+    let old = gnu(&["--baseline", "old.json"]);
+    assert_eq!(old.code, 2);
+    assert!(old.stderr.contains("version 9"), "{}", old.stderr);
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::baseline::{self, Baseline};
 use super::discover::{self, Input};
 use super::error::CliError;
 use super::settings::SettingsSource;
@@ -65,6 +66,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         Mode::Lint
     };
     let settings = SettingsSource::from_args(args)?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let found = discover::discover(&args.paths);
     let mut failed = !found.errors.is_empty();
     for e in &found.errors {
@@ -130,6 +132,32 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 report_error(&e);
                 failed = true;
             }
+        }
+    }
+
+    if let Some(path) = &args.write_baseline {
+        let written = baseline::write(
+            path,
+            checked
+                .iter()
+                .map(|c| (c.name.as_str(), c.source.as_str(), c.diagnostics.as_slice())),
+        )?;
+        if !args.quiet {
+            eprintln!("Wrote {} to {}.", count(written, "finding"), path.display());
+        }
+        return Ok(if failed {
+            Outcome::Error
+        } else {
+            Outcome::Clean
+        });
+    }
+    if let Some(baseline) = &baseline {
+        let known: usize = checked
+            .iter_mut()
+            .map(|c| baseline.filter(&c.name, &c.source, &mut c.diagnostics))
+            .sum();
+        if known > 0 && !args.quiet {
+            eprintln!("{} in the baseline not shown.", count(known, "finding"));
         }
     }
 

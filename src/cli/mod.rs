@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the subcommands. `main` only
 //! maps the [`Outcome`] that [`run`] returns to an exit code.
 
+mod baseline;
 mod check;
 mod debug;
 mod discover;
@@ -135,6 +136,16 @@ pub struct CheckArgs {
     /// Print a count per rule instead of the findings (text and json formats).
     #[arg(long)]
     pub statistics: bool,
+
+    /// Report only findings that are not in this baseline file (written
+    /// by --write-baseline); findings survive lines moving.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in FILE and exit 0, so that later runs
+    /// with --baseline FILE report only new findings.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "fix", "diff"])]
+    pub write_baseline: Option<PathBuf>,
 }
 
 fn parse_build_arg(s: &str) -> Result<(String, String), String> {
