@@ -35,7 +35,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint Dockerfiles and directories (default: `.`); `-` reads standard input.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print a rule's documentation (by code, name or alias).
     Rule {
         /// A rule code (`DL3000`), name (`workdir-relative-path`) or alias
