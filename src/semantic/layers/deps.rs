@@ -195,11 +195,11 @@ fn recognise(inv: &Invocation<'_, '_>) -> Option<Install> {
             _ => return None,
         },
         "bundle" | "bundler" => match first {
-            Some("install") if operands.len() == 1 => ("bundler", BUNDLER),
+            Some("install") => ("bundler", BUNDLER),
             _ => return None,
         },
         "composer" | "composer.phar" => match first {
-            Some("install") if operands.len() == 1 => ("composer", COMPOSER),
+            Some("install") => ("composer", COMPOSER),
             _ => return None,
         },
         "mvn" | "mvnw" => {
