@@ -152,7 +152,7 @@ pub struct ExplainArgs {
     pub changed: Vec<String>,
 
     /// Take the changed files from git: everything that differs from
-    /// GIT_REF in the context's repository, untracked files included.
+    /// `GIT_REF` in the context's repository, untracked files included.
     #[arg(long, value_name = "GIT_REF")]
     pub since: Option<String>,
 

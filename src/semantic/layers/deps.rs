@@ -202,24 +202,20 @@ fn recognise(inv: &Invocation<'_, '_>) -> Option<Install> {
             Some("install") => ("composer", COMPOSER),
             _ => return None,
         },
-        "mvn" | "mvnw" => {
+        "mvn" | "mvnw"
             if operands.iter().any(|o| {
                 matches!(
                     *o,
                     "dependency:go-offline" | "dependency:resolve" | "dependency:resolve-plugins"
                 )
-            }) {
-                ("maven", MAVEN)
-            } else {
-                return None;
-            }
+            }) =>
+        {
+            ("maven", MAVEN)
         }
-        "gradle" | "gradlew" => {
-            if operands.contains(&"dependencies") || has(&args, &["--refresh-dependencies"]) {
-                ("gradle", GRADLE)
-            } else {
-                return None;
-            }
+        "gradle" | "gradlew"
+            if operands.contains(&"dependencies") || has(&args, &["--refresh-dependencies"]) =>
+        {
+            ("gradle", GRADLE)
         }
         "dotnet" => match first {
             Some("restore") if operands.len() == 1 => ("dotnet", DOTNET),

@@ -408,10 +408,10 @@ pub fn context_input(context: Option<&BuildContext>, written: &str, value: &str)
     }
 }
 
-fn run_inputs<'f, 's>(
+fn run_inputs<'s>(
     stages: &Stages<'s>,
     stage: &Stage<'s>,
-    shell: &ShellScripts<'f, 's>,
+    shell: &ShellScripts<'_, 's>,
     context: Option<&BuildContext>,
     inst: &Instruction<'s>,
     index: usize,
@@ -449,6 +449,93 @@ fn mount_type_name(kind: MountType) -> &'static str {
     }
 }
 
+/// Programs and the first operand that make a command of a cost class
+/// (no operands listed: any; `""`: no operand at all), checked in order.
+const COSTS: &[(&[&str], &[&str], Cost)] = &[
+    (
+        &["apt-get", "apt", "aptitude"],
+        &["install", "upgrade", "dist-upgrade"],
+        Cost::Install,
+    ),
+    (&["apk"], &["add", "upgrade"], Cost::Install),
+    (
+        &["yum", "dnf", "microdnf", "tdnf"],
+        &["install", "upgrade", "update"],
+        Cost::Install,
+    ),
+    (
+        &["zypper"],
+        &["install", "in", "update", "up"],
+        Cost::Install,
+    ),
+    (
+        &["pip", "pip3", "pip2", "pipx", "gem"],
+        &["install"],
+        Cost::Install,
+    ),
+    (
+        &["npm", "pnpm"],
+        &["install", "i", "ci", "add"],
+        Cost::Install,
+    ),
+    (&["yarn"], &["", "install", "add"], Cost::Install),
+    (&["bundle", "bundler"], &["install"], Cost::Install),
+    (
+        &["composer"],
+        &["install", "require", "update"],
+        Cost::Install,
+    ),
+    (
+        &["conda", "mamba", "micromamba"],
+        &["install", "create", "env"],
+        Cost::Install,
+    ),
+    (&["poetry", "pipenv"], &["install", "sync"], Cost::Install),
+    (&["uv"], &["sync", "pip"], Cost::Install),
+    (&["go"], &["mod", "get", "install"], Cost::Install),
+    (&["cargo"], &["fetch", "install"], Cost::Install),
+    (&["dotnet"], &["restore"], Cost::Install),
+    (&["mix"], &["deps.get"], Cost::Install),
+    (
+        &["choco", "winget", "brew", "pacman", "emerge", "port"],
+        &[],
+        Cost::Install,
+    ),
+    (&["go", "cargo"], &["build", "test", "vet"], Cost::Compile),
+    (&["dotnet"], &["build", "publish"], Cost::Compile),
+    (&["npm", "yarn", "pnpm"], &["run", "build"], Cost::Compile),
+    (&["mix"], &["compile", "release"], Cost::Compile),
+    (
+        &[
+            "make",
+            "cmake",
+            "ninja",
+            "gcc",
+            "g++",
+            "cc",
+            "clang",
+            "javac",
+            "rustc",
+            "tsc",
+            "msbuild",
+            "configure",
+            "bazel",
+            "scons",
+            "meson",
+            "mvn",
+            "mvnw",
+            "gradle",
+            "gradlew",
+            "sbt",
+            "lein",
+        ],
+        &[],
+        Cost::Compile,
+    ),
+    (&["curl", "wget", "aria2c"], &[], Cost::Download),
+    (&["git"], &["clone", "fetch", "pull"], Cost::Download),
+];
+
 /// The cost class of one command.
 fn command_cost(inv: &crate::semantic::shell::Invocation<'_, '_>) -> Cost {
     let args: Vec<&str> = inv
@@ -457,43 +544,17 @@ fn command_cost(inv: &crate::semantic::shell::Invocation<'_, '_>) -> Cost {
         .filter_map(|w| w.static_value())
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let first = args.first().copied().unwrap_or("");
-    let install = |subs: &[&str]| subs.contains(&first);
-    match inv.program() {
-        "apt-get" | "apt" | "aptitude" if install(&["install", "upgrade", "dist-upgrade"]) => {
-            Cost::Install
-        }
-        "apk" if install(&["add", "upgrade"]) => Cost::Install,
-        "yum" | "dnf" | "microdnf" | "tdnf" if install(&["install", "upgrade", "update"]) => {
-            Cost::Install
-        }
-        "zypper" if install(&["install", "in", "update", "up"]) => Cost::Install,
-        "pip" | "pip3" | "pip2" | "pipx" if install(&["install"]) => Cost::Install,
-        "npm" | "pnpm" if install(&["install", "i", "ci", "add"]) => Cost::Install,
-        "yarn" if first.is_empty() || install(&["install", "add"]) => Cost::Install,
-        "gem" if install(&["install"]) => Cost::Install,
-        "bundle" | "bundler" if install(&["install"]) => Cost::Install,
-        "composer" if install(&["install", "require", "update"]) => Cost::Install,
-        "conda" | "mamba" | "micromamba" if install(&["install", "create", "env"]) => Cost::Install,
-        "poetry" | "pipenv" if install(&["install", "sync"]) => Cost::Install,
-        "uv" if install(&["sync", "pip"]) => Cost::Install,
-        "go" if install(&["mod", "get", "install"]) => Cost::Install,
-        "cargo" if install(&["fetch", "install"]) => Cost::Install,
-        "dotnet" if install(&["restore"]) => Cost::Install,
-        "mix" if install(&["deps.get"]) => Cost::Install,
-        "mvn" | "mvnw" if args.iter().any(|a| a.starts_with("dependency:")) => Cost::Install,
-        "choco" | "winget" | "brew" | "pacman" | "emerge" | "port" => Cost::Install,
-        "go" | "cargo" if install(&["build", "test", "vet"]) => Cost::Compile,
-        "make" | "cmake" | "ninja" | "gcc" | "g++" | "cc" | "clang" | "javac" | "rustc" | "tsc"
-        | "msbuild" | "configure" | "bazel" | "scons" | "meson" => Cost::Compile,
-        "mvn" | "mvnw" | "gradle" | "gradlew" | "sbt" | "lein" => Cost::Compile,
-        "dotnet" if install(&["build", "publish"]) => Cost::Compile,
-        "npm" | "yarn" | "pnpm" if install(&["run", "build"]) => Cost::Compile,
-        "mix" if install(&["compile", "release"]) => Cost::Compile,
-        "curl" | "wget" | "aria2c" => Cost::Download,
-        "git" if install(&["clone", "fetch", "pull"]) => Cost::Download,
-        _ => Cost::Command,
+    let program = inv.program();
+    if matches!(program, "mvn" | "mvnw") && args.iter().any(|a| a.starts_with("dependency:")) {
+        return Cost::Install;
     }
+    let first = args.first().copied().unwrap_or("");
+    COSTS
+        .iter()
+        .find(|(programs, firsts, _)| {
+            programs.contains(&program) && (firsts.is_empty() || firsts.contains(&first))
+        })
+        .map_or(Cost::Command, |&(_, _, cost)| cost)
 }
 
 /// `ARG`s of the stage declared before instruction `index`: all of them
