@@ -124,6 +124,34 @@ fn volatility(
     later: std::ops::Range<usize>,
 ) -> Option<&'static str> {
     let name = decl.name.value.as_ref();
+    let source = checker.source();
+    let uses: Vec<&Instruction> = later
+        .map(|i| &checker.file.instructions[i])
+        .filter(|inst| uses(inst, source, name))
+        .collect();
+    // A value checked with `sha256sum -c` (or given as a long hex default)
+    // is a checksum of a download: it changes with the download, not with
+    // every build.
+    let checksum = decl
+        .default
+        .as_ref()
+        .is_some_and(|d| d.value.len() >= 64 && d.value.chars().all(|c| c.is_ascii_hexdigit()))
+        || uses.iter().any(|inst| {
+            let text = inst.range.slice(source);
+            [
+                "sha1sum",
+                "sha256sum",
+                "sha512sum",
+                "shasum",
+                "md5sum",
+                "--checksum",
+            ]
+            .iter()
+            .any(|tool| text.contains(tool))
+        });
+    if checksum {
+        return None;
+    }
     let tokens = tokens(name);
     let has = |t: &str| tokens.iter().any(|x| x == t);
     if has("COMMIT") || has("SHA") || has("GITSHA") || has("REVISION") || has("VCSREF") {
@@ -145,47 +173,35 @@ fn volatility(
     if has("CACHEBUST") || has("BUST") || has("NOCACHE") || has("NONCE") || has("RANDOM") {
         return Some("a cache-bust value");
     }
-    let no_default = decl.default.is_none();
     let app_version = name.eq_ignore_ascii_case("version")
         || name.eq_ignore_ascii_case("release")
         || (has("VERSION")
-            && [
-                "APP", "BUILD", "RELEASE", "IMAGE", "PROJECT", "GIT", "SERVICE",
-            ]
-            .iter()
-            .any(|t| has(t)));
-    if app_version && no_default {
+            && ["APP", "BUILD", "RELEASE", "PROJECT", "GIT", "SERVICE"]
+                .iter()
+                .any(|t| has(t)));
+    if app_version && decl.default.is_none() {
         return Some("a version");
     }
     // Put in an image label that records the build.
-    for i in later {
-        let inst = &checker.file.instructions[i];
+    for inst in uses.iter().filter(|i| i.kind == Keyword::Label) {
         let Args::KeyValues { pairs } = &inst.args else {
             continue;
         };
-        if inst.kind != Keyword::Label {
-            continue;
-        }
         for pair in pairs {
             let key = pair.key.value.to_ascii_lowercase();
-            if !referenced_names(pair.value.range.slice(checker.source())).any(|n| n == name) {
-                continue;
-            }
-            if [
-                "revision",
-                "created",
-                "build-date",
-                "build_date",
-                "vcs-ref",
-                "commit",
-            ]
-            .iter()
-            .any(|k| key.contains(k))
+            if referenced_names(pair.value.range.slice(source)).any(|n| n == name)
+                && [
+                    "revision",
+                    "created",
+                    "build-date",
+                    "build_date",
+                    "vcs-ref",
+                    "commit",
+                ]
+                .iter()
+                .any(|k| key.contains(k))
             {
                 return Some("recorded in a build label");
-            }
-            if key.contains("version") && no_default {
-                return Some("a version");
             }
         }
     }
@@ -288,6 +304,10 @@ mod tests {
                     "FROM alpine\nARG SHA256=abc\nRUN apk add --no-cache git\n",
                     "FROM alpine\nARG GIT_COMMIT\nRUN mkdir /app\n",
                     "FROM alpine\nARG UPDATE_TIMEZONE\nRUN apk add tzdata\n",
+                    "FROM alpine\nARG TOOL_SHA\nRUN apk add curl\nRUN curl -o /t.tgz https://x/t.tgz && echo \"$TOOL_SHA */t.tgz\" | sha256sum -c -\n",
+                    "FROM alpine\nARG SHA=831a8591fe20c8243b1dbe7d71e3244f31d1665b0804b2e825e38cbbe5ce0caf\nRUN apk add curl\n",
+                    "FROM alpine\nARG BASE_IMAGE_VERSION\nRUN apk add curl\n",
+                    "FROM alpine\nARG PG_FULL\nRUN apk add curl\nLABEL postgresql.version=$PG_FULL\n",
                 ],
                 fixes: &[
                     (
