@@ -393,3 +393,45 @@ fn explain_since_git_ref() {
         run.stderr
     );
 }
+
+/// The configuration's `context` key, relative to the configuration file.
+#[test]
+fn context_from_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docker")).unwrap();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/main.py"), "print()\n").unwrap();
+    std::fs::write(
+        root.join("docker/Dockerfile"),
+        "FROM python:3.12\nCOPY main.py missing.py /app/\n",
+    )
+    .unwrap();
+    let run = |config: &str| {
+        std::fs::write(root.join(".layerlint.yaml"), config).unwrap();
+        let run = layerlint(
+            root,
+            &[
+                "check",
+                "--select",
+                "LL503",
+                "--format",
+                "json",
+                "docker/Dockerfile",
+            ],
+        );
+        assert!(run.code < 2, "{}", run.stderr);
+        let found: Value = serde_json::from_str(&run.stdout).unwrap();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Default: the Dockerfile's directory, where neither file exists.
+    assert_eq!(run("{}\n").len(), 2);
+    let found = run("context: app\n");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].contains("missing.py"), "{found:?}");
+}
