@@ -32,6 +32,11 @@ pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
 pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
+pub mod ll201_copy_context_before_install;
+pub mod ll202_volatile_arg_before_run;
+pub mod ll501_copy_ignored_file;
+pub mod ll502_dockerignore_missing;
+pub mod ll503_copy_source_missing;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
@@ -76,6 +81,11 @@ pub static RULES: &[&RuleEntry] = &[
     &ll111_expose_invalid_format::RULE,
     &ll113_json_args_malformed::RULE,
     &ll114_unused_suppression::RULE,
+    &ll201_copy_context_before_install::RULE,
+    &ll202_volatile_arg_before_run::RULE,
+    &ll501_copy_ignored_file::RULE,
+    &ll502_dockerignore_missing::RULE,
+    &ll503_copy_source_missing::RULE,
 ];
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use crate::diagnostic::Diagnostic;
 use crate::engine::{self, FixAvailability, RuleEntry, RuleMeta, Run, Settings, Status};
 use crate::rules::RULES;
+use crate::semantic::context::{BuildContext, WalkOptions};
 use crate::syntax::{self, TextRange};
 
 /// A rule's test cases.
@@ -66,7 +67,8 @@ fn settings_for(rule: &RuleEntry, companions: &[&str]) -> Settings {
 /// Lints with only this rule (and its companions) enabled and checks the
 /// invariants on the rule's own findings, which it returns.
 fn lint_checked(rule: &RuleEntry, settings: &Settings, source: &str) -> Vec<Diagnostic> {
-    let mut diagnostics = engine::lint(source, settings);
+    let mut diagnostics = CONTEXT
+        .with(|c| engine::lint_in_context(&syntax::parse(source), settings, c.borrow().as_ref()));
     for d in &diagnostics {
         check_range(source, d.range, &format!("{} range", d.code));
         assert!(
@@ -128,7 +130,10 @@ fn check_range(source: &str, range: TextRange, what: &str) {
 /// Fixes `source` (safe and unsafe) and checks convergence and re-parsing.
 fn fix_checked(rule: &RuleEntry, settings: &Settings, source: &str) -> String {
     let before = syntax::parse(source).errors.len();
-    let outcome = engine::fix(source, settings, true);
+    let fix = |text: &str| {
+        CONTEXT.with(|c| engine::fix_in_context(text, settings, c.borrow().as_ref(), true))
+    };
+    let outcome = fix(source);
     let after = syntax::parse(&outcome.text).errors.len();
     assert!(
         after <= before,
@@ -136,7 +141,7 @@ fn fix_checked(rule: &RuleEntry, settings: &Settings, source: &str) -> String {
         rule.meta.code,
         outcome.text
     );
-    let again = engine::fix(&outcome.text, settings, true);
+    let again = fix(&outcome.text);
     assert_eq!(
         again.text, outcome.text,
         "{}: a second fix pass changed the text",
@@ -164,6 +169,38 @@ fn find_meta(code: &str) -> &'static RuleMeta {
         .find(|r| r.meta.code == code)
         .map(|r| r.meta)
         .expect("a diagnostic's code is a registered rule")
+}
+
+thread_local! {
+    /// The build context the cases of a context rule are linted with.
+    static CONTEXT: std::cell::RefCell<Option<BuildContext>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A build context made of `files` (`(path, content)`; a path ending in `/`
+/// is an empty directory) in a temporary directory.
+pub fn context_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let full = dir.path().join(path);
+        if path.ends_with('/') {
+            std::fs::create_dir_all(&full).unwrap();
+        } else {
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, content).unwrap();
+        }
+    }
+    dir
+}
+
+/// [`test_rule`] for a rule that reads the build context: every case, the
+/// documented examples included, is linted with the context `files` (see
+/// [`context_dir`]; a `.dockerignore` among them applies).
+pub fn test_rule_in_context(rule: &'static RuleEntry, files: &[(&str, &str)], cases: Cases) {
+    let dir = context_dir(files);
+    let context = BuildContext::load(dir.path(), None, WalkOptions::default()).unwrap();
+    CONTEXT.with(|c| *c.borrow_mut() = Some(context));
+    test_rule_with(rule, &[], cases);
+    CONTEXT.with(|c| *c.borrow_mut() = None);
 }
 
 /// Runs every check on one rule. Call it from the rule's test module.

@@ -15,7 +15,10 @@ use super::settings::SettingsSource;
 use super::{CheckArgs, Outcome, fs, report_error};
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, FileReport, Format, text};
+use crate::semantic::context::{BuildContext, ContextCache, WalkOptions};
 use crate::{engine, syntax};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// What `check` does with the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,28 +98,33 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         .as_ref()
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
 
+    let contexts = Contexts::new(args.context.clone());
     let results: Vec<Result<Checked, CliError>> = found
         .inputs
         .par_iter()
         .filter_map(|input| match input {
             Input::Stdin => stdin.as_ref().map(|bytes| {
+                let context = contexts.for_stdin()?;
                 check_one(
                     bytes,
                     &stdin_name,
                     None,
                     args.stdin_filename.as_deref(),
                     &settings,
+                    context.as_deref(),
                     mode,
                     args.unsafe_fixes,
                 )
             }),
             Input::File(path) => Some(fs::read(path).and_then(|bytes| {
+                let context = contexts.for_file(path, &settings)?;
                 check_one(
                     &bytes,
                     &path.display().to_string(),
                     Some(path),
                     Some(path),
                     &settings,
+                    context.as_deref(),
                     mode,
                     args.unsafe_fixes,
                 )
@@ -250,12 +258,14 @@ fn count(n: usize, noun: &str) -> String {
 /// Lints one input; with `--fix`/`--diff`, fixes it first (and writes the
 /// fixed file with `--fix`). `path` is where to write (`None`: standard
 /// input); `settings_path` is what configuration is looked up for.
+#[allow(clippy::too_many_arguments)]
 fn check_one(
     bytes: &[u8],
     name: &str,
     path: Option<&Path>,
     settings_path: Option<&Path>,
     source: &SettingsSource,
+    context: Option<&BuildContext>,
     mode: Mode,
     unsafe_fixes: bool,
 ) -> Result<Checked, CliError> {
@@ -266,7 +276,7 @@ fn check_one(
     // Plain linting, or not text (nothing to fix; lint_bytes reports the
     // encoding).
     let Some(text) = text else {
-        let linted = engine::lint_bytes(bytes, &settings);
+        let linted = engine::lint_bytes_in_context(bytes, &settings, context);
         let stdin_output = (mode == Mode::Fix && path.is_none()).then(|| bytes.to_vec());
         return Ok(Checked {
             name: name.to_string(),
@@ -277,7 +287,7 @@ fn check_one(
             stdin_output,
         });
     };
-    let outcome = engine::fix(text, &settings, unsafe_fixes);
+    let outcome = engine::fix_in_context(text, &settings, context, unsafe_fixes);
     let changed = outcome.text != text;
     if changed {
         refuse_new_syntax_errors(name, text, &outcome.text)?;
@@ -376,6 +386,79 @@ fn emit(
                 path: path.clone(),
                 source,
             })
+        }
+    }
+}
+
+/// The build contexts of a run: one walk per context directory (and ignore
+/// file), shared by the files and threads that use it.
+pub(crate) struct Contexts {
+    /// `--context DIR`.
+    explicit: Option<PathBuf>,
+    cache: ContextCache,
+    /// Contexts whose notes and problems were printed.
+    warned: Mutex<HashSet<PathBuf>>,
+}
+
+impl Contexts {
+    pub(crate) fn new(explicit: Option<PathBuf>) -> Self {
+        Self {
+            explicit,
+            cache: ContextCache::new(WalkOptions::default()),
+            warned: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Standard input has a context only when `--context` names one.
+    fn for_stdin(&self) -> Result<Option<Arc<BuildContext>>, CliError> {
+        match &self.explicit {
+            Some(dir) => self.load(dir, None, true),
+            None => Ok(None),
+        }
+    }
+
+    fn for_file(
+        &self,
+        path: &Path,
+        settings: &SettingsSource,
+    ) -> Result<Option<Arc<BuildContext>>, CliError> {
+        let (dir, explicit) = settings.context_for(path)?;
+        self.load(&dir, Some(path), explicit)
+    }
+
+    /// Loads (or reuses) the context at `dir` for `dockerfile`. A context
+    /// the user named must load; the default one (the Dockerfile's
+    /// directory) is skipped with a warning when it cannot be read.
+    pub(crate) fn load(
+        &self,
+        dir: &Path,
+        dockerfile: Option<&Path>,
+        explicit: bool,
+    ) -> Result<Option<Arc<BuildContext>>, CliError> {
+        match self.cache.get(dir, dockerfile) {
+            Ok(context) => {
+                let first = self
+                    .warned
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(
+                        context
+                            .root()
+                            .join(context.ignore_path().unwrap_or(Path::new(""))),
+                    );
+                if first && let Some(note) = context.note() {
+                    super::warn(&format!(
+                        "{}: {note}; context rules may miss files",
+                        context.root().display()
+                    ));
+                }
+                Ok(Some(context))
+            }
+            Err(e) if explicit => Err(CliError::Context(e)),
+            Err(e) => {
+                super::warn(&format!("{e}; context rules skipped"));
+                Ok(None)
+            }
         }
     }
 }

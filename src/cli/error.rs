@@ -46,6 +46,8 @@ pub enum CliError {
         before: usize,
         after: usize,
     },
+    #[error("build context: {0}")]
+    Context(#[from] crate::semantic::context::ContextError),
     #[error("{0}")]
     Usage(String),
 }

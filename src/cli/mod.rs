@@ -6,6 +6,7 @@ mod check;
 mod debug;
 mod discover;
 mod error;
+mod explain;
 mod fs;
 mod rules;
 mod settings;
@@ -47,6 +48,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Show how a Dockerfile uses the build cache: each step's inputs and
+    /// cost, and with --changed/--since which steps a change rebuilds.
+    Explain(ExplainArgs),
     /// Developer tools.
     Debug {
         #[command(subcommand)]
@@ -148,6 +152,49 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The Dockerfile to explain.
+    pub dockerfile: PathBuf,
+
+    /// Context files that changed since the last build (relative to the
+    /// context directory, or paths that exist from here).
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "since")]
+    pub changed: Vec<String>,
+
+    /// Take the changed files from git: everything that differs from
+    /// `GIT_REF` in the context's repository, untracked files included.
+    #[arg(long, value_name = "GIT_REF")]
+    pub since: Option<String>,
+
+    /// The build context directory (default: the Dockerfile's directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
+    /// A build argument value, as `docker build --build-arg` (repeatable).
+    #[arg(long = "build-arg", value_name = "K=V", value_parser = parse_build_arg)]
+    pub build_args: Vec<(String, String)>,
+
+    /// Use this configuration file instead of searching for one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// A table per stage.
+    Text,
+    Json,
+}
+
 fn parse_build_arg(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
@@ -246,6 +293,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Check(args) => check::run(&args),
         Command::Rule { rule } => rules::explain(&rule),
         Command::Rules { format } => rules::list(format),
+        Command::Explain(args) => explain::run(&args),
         Command::Debug {
             command: DebugCommand::Ast { file, format },
         } => debug::ast(&file, format),

@@ -120,6 +120,25 @@ impl SettingsSource {
         Ok(Arc::new(settings))
     }
 
+    /// The build context for a Dockerfile at `path`: `--context`, else the
+    /// configuration's `context`, else the Dockerfile's directory. The flag
+    /// is `true` when the user named the directory (a context that cannot
+    /// be read is then an error, not a warning).
+    pub fn context_for(&self, path: &Path) -> Result<(PathBuf, bool), CliError> {
+        if let Some(dir) = &self.request.context {
+            return Ok((dir.clone(), true));
+        }
+        let config = self.config_for(Some(path))?;
+        if let Some(dir) = config.effective_context(&self.overrides) {
+            return Ok((dir, true));
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Ok((dir, false))
+    }
+
     /// The failure threshold a configuration file sets for the current
     /// directory (or `--config`), if any.
     pub fn config_threshold(&self) -> Option<Severity> {

@@ -9,6 +9,7 @@ use super::settings::Settings;
 use crate::diagnostic::{Diagnostic, Related};
 use crate::fix::Fix;
 use crate::semantic::context::BuildContext;
+use crate::semantic::layers::Layers;
 use crate::semantic::shell::ShellScripts;
 use crate::semantic::vars::{VarModel, VarOptions};
 use crate::semantic::{Stage, Stages};
@@ -19,6 +20,7 @@ use crate::syntax::{Dockerfile, TextRange};
 pub(crate) struct Models<'f, 's> {
     vars: OnceCell<VarModel<'s>>,
     shell: OnceCell<ShellScripts<'f, 's>>,
+    layers: OnceCell<Layers>,
 }
 
 #[derive(Debug)]
@@ -86,6 +88,20 @@ impl<'f, 's> Checker<'f, 's> {
         self.models
             .shell
             .get_or_init(|| ShellScripts::new(self.file, self.stages))
+    }
+
+    /// The layer model: each instruction's cache inputs and cost (built on
+    /// first use, with the build context when there is one).
+    pub fn layers(&self) -> &'f Layers {
+        self.models.layers.get_or_init(|| {
+            Layers::new(
+                self.file,
+                self.stages,
+                self.vars(),
+                self.shell(),
+                self.context,
+            )
+        })
     }
 
     /// The build context, if the caller gave one.

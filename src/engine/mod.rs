@@ -39,6 +39,15 @@ pub struct Linted<'b> {
 /// or binary data with NUL bytes) give one `LL013` finding at the first
 /// offending byte instead of lint results.
 pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
+    lint_bytes_in_context(bytes, settings, None)
+}
+
+/// [`lint_bytes`] with the file's build context.
+pub fn lint_bytes_in_context<'b>(
+    bytes: &'b [u8],
+    settings: &Settings,
+    context: Option<&BuildContext>,
+) -> Linted<'b> {
     let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
     let problem = match (
         bytes.iter().position(|&b| b == 0),
@@ -52,7 +61,7 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], settings: &Settings) -> Linted<'b> {
         (None, Ok(text)) => {
             return Linted {
                 text: std::borrow::Cow::Borrowed(text),
-                diagnostics: lint(text, settings),
+                diagnostics: lint_in_context(&syntax::parse(text), settings, context),
             };
         }
         (Some(nul), _) => (
@@ -182,6 +191,19 @@ const MAX_FIX_PASSES: usize = 16;
 /// pass whose result would have more syntax errors than the original is
 /// retried fix by fix, keeping only the fixes that do not add errors.
 pub fn fix(source: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome {
+    fix_in_context(source, settings, None, unsafe_fixes)
+}
+
+/// [`fix`] for a file whose build context has been loaded, so that the
+/// fixes of context rules apply too.
+pub fn fix_in_context(
+    source: &str,
+    settings: &Settings,
+    context: Option<&BuildContext>,
+    unsafe_fixes: bool,
+) -> FixOutcome {
+    let lint =
+        |text: &str, settings: &Settings| lint_in_context(&syntax::parse(text), settings, context);
     let baseline = syntax::parse(source).errors.len();
     let mut text = source.to_string();
     let mut applied = 0;

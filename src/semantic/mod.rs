@@ -1,6 +1,7 @@
 //! The semantic model on top of the syntax tree.
 
 pub mod context;
+pub mod layers;
 pub mod shell;
 pub mod stages;
 pub mod vars;

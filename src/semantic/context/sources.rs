@@ -30,7 +30,8 @@ pub struct Excluded<'c> {
 }
 
 /// Why a source reads nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Missing {
     /// No such path in the context: the build fails.
     NotFound,
