@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Per-rule differential against hadolint over the corpus.
 
-For every DL rule: findings by hadolint, findings by layerlint, matched
-(same file and line), only hadolint, only layerlint. Files hadolint cannot
+For every DL rule: instructions flagged by hadolint, by layerlint, by both
+(matched: same file and instruction), only hadolint, only layerlint. hadolint
+reports on an instruction's first line and layerlint on the offending word,
+so each layerlint finding counts for the instruction it is in; several
+findings of one rule on one instruction count once on both sides. Files hadolint cannot
 parse are left out of both sides.
 
     bench/compare-rules.py [--rules DL3008,DL3009] [--show N] [--hadolint-json FILE] [--debug]
@@ -20,9 +23,13 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 
+KEYWORD = re.compile(
+    r"\s*(from|run|cmd|label|maintainer|expose|env|add|copy|entrypoint|volume|user|workdir|arg|"
+    r"onbuild|stopsignal|healthcheck|shell)(\s|$)", re.I)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OPT_IN = {"DL1001", "DL3057"}
 
@@ -102,7 +109,7 @@ def main():
             name = d["file"][2:] if d["file"].startswith("./") else d["file"]
             if d["code"] == "PARSE_ERROR":
                 parse_error.add(name)
-            had[d["code"]][(name, d["line"])] += 1
+            had[d["code"]][(name, d["line"])] = 1
 
     if args.rules:
         rules = args.rules.split(",")
@@ -111,9 +118,23 @@ def main():
     ours = collections.defaultdict(collections.Counter)
     # Every DL rule layerlint has (a code it lacks shows 0 findings).
     select = args.rules.split(",") if args.rules else ["DL"]
+    lines = {}
+
+    def instruction_line(name, line):
+        """hadolint reports on an instruction's first line, layerlint on the
+        word: go up to the line that starts the instruction."""
+        if name not in lines:
+            with open(os.path.join(os.path.dirname(corpus), name), errors="replace") as f:
+                lines[name] = f.read().split("\n")
+        text = lines[name]
+        i = min(line, len(text)) - 1
+        while i > 0 and not KEYWORD.match(text[i]):
+            i -= 1
+        return i + 1
+
     for d in run_layerlint(corpus, files, select, "debug" if args.debug else "release"):
         if d["code"] in rules:
-            ours[d["code"]][(d["file"], d["line"])] += 1
+            ours[d["code"]][(d["file"], instruction_line(d["file"], d["line"]))] = 1
 
     def source_line(key):
         try:
