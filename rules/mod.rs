@@ -8,6 +8,7 @@ pub mod syntax_errors;
 pub mod dl3000_workdir_relative_path;
 pub mod dl3006_image_untagged;
 pub mod dl3007_image_latest_tag;
+pub mod dl3008_apt_get_unpinned;
 pub mod dl3011_expose_port_out_of_range;
 pub mod dl3012_multiple_healthcheck;
 pub mod dl3020_add_instead_of_copy;
@@ -38,6 +39,7 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
     &dl3006_image_untagged::RULE,
     &dl3007_image_latest_tag::RULE,
+    &dl3008_apt_get_unpinned::RULE,
     &dl3011_expose_port_out_of_range::RULE,
     &dl3012_multiple_healthcheck::RULE,
     &dl3020_add_instead_of_copy::RULE,
