@@ -9,13 +9,21 @@ pub mod dl3000_workdir_relative_path;
 pub mod dl3006_image_untagged;
 pub mod dl3007_image_latest_tag;
 pub mod dl3008_apt_get_unpinned;
+pub mod dl3009_apt_lists_not_deleted;
 pub mod dl3011_expose_port_out_of_range;
 pub mod dl3012_multiple_healthcheck;
+pub mod dl3013_pip_unpinned;
+pub mod dl3014_apt_get_missing_yes;
+pub mod dl3015_apt_get_install_recommends;
+pub mod dl3018_apk_add_unpinned;
+pub mod dl3019_apk_add_without_no_cache;
 pub mod dl3020_add_instead_of_copy;
 pub mod dl3021_copy_multiple_sources_dest_not_dir;
 pub mod dl3024_duplicate_stage_name;
 pub mod dl3025_json_args_recommended;
+pub mod dl3027_apt_instead_of_apt_get;
 pub mod dl3029_from_platform_flag;
+pub mod dl3042_pip_cache_dir;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
@@ -40,13 +48,21 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3006_image_untagged::RULE,
     &dl3007_image_latest_tag::RULE,
     &dl3008_apt_get_unpinned::RULE,
+    &dl3009_apt_lists_not_deleted::RULE,
     &dl3011_expose_port_out_of_range::RULE,
     &dl3012_multiple_healthcheck::RULE,
+    &dl3013_pip_unpinned::RULE,
+    &dl3014_apt_get_missing_yes::RULE,
+    &dl3015_apt_get_install_recommends::RULE,
+    &dl3018_apk_add_unpinned::RULE,
+    &dl3019_apk_add_without_no_cache::RULE,
     &dl3020_add_instead_of_copy::RULE,
     &dl3021_copy_multiple_sources_dest_not_dir::RULE,
     &dl3024_duplicate_stage_name::RULE,
     &dl3025_json_args_recommended::RULE,
+    &dl3027_apt_instead_of_apt_get::RULE,
     &dl3029_from_platform_flag::RULE,
+    &dl3042_pip_cache_dir::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,
