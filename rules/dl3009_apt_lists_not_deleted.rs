@@ -19,8 +19,8 @@ declare_rule! {
     /// and stages another stage is built `FROM`. A `RUN` that mounts a
     /// cache or tmpfs at `/var/lib/apt/lists` (or a directory above it,
     /// such as `--mount=type=cache,target=/var/lib/apt`) keeps the lists
-    /// out of the layer and is not flagged. `apt-get distclean` deletes
-    /// them too.
+    /// out of the layer and is not flagged. `apt-get dist-clean` (or
+    /// `distclean`, apt 2.7 and later) deletes them too.
     ///
     /// ## Example
     /// ```dockerfile
@@ -49,8 +49,13 @@ declare_rule! {
     /// cache mount at `/var/lib/apt` unless `/var/cache/apt` is mounted
     /// too; the lists are below `/var/lib/apt`, so one mount is enough, and
     /// a tmpfs mount counts as well (hadolint issues #497, #943).
-    /// Commands are found through wrappers (`sudo`…), inside `sh -c '…'`
-    /// and in heredoc scripts, and `apt update` is checked too.
+    /// hadolint does not know `apt-get dist-clean` and flags the `RUN`s
+    /// that use it (the Debian trixie images of the official PHP and
+    /// buildpack-deps images do). Commands are found through wrappers
+    /// (`sudo`…), inside `sh -c '…'` and in heredoc scripts, and
+    /// `apt update` is checked too. An `rm` of a relative path after `cd`
+    /// (`cd /var/lib && rm -rf apt`) is not followed. PowerShell and `cmd`
+    /// stages are skipped.
     pub struct AptListsNotDeleted { program: String }
     code = "DL3009", name = "apt-lists-not-deleted", aliases = [],
     category = Size, severity = Info, fix = Sometimes,

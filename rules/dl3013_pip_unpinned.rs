@@ -46,7 +46,10 @@ declare_rule! {
     /// (`git+https://github.com/org/repo` is not pinned). Commands are found
     /// through wrappers (`sudo`, `env`…), `python -m pip`, inside
     /// `sh -c '…'` and in heredoc scripts. A word that is only a variable
-    /// with an unknown value is skipped, where hadolint flags it.
+    /// with an unknown value is skipped, where hadolint flags it. hadolint
+    /// takes any program whose name starts with `pip` for pip, and flags
+    /// `pipx install black`; layerlint does not. PowerShell and `cmd`
+    /// stages are skipped; hadolint reads their scripts as POSIX shell.
     pub struct PipUnpinned { package: String }
     code = "DL3013", name = "pip-unpinned", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,

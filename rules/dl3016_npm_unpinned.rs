@@ -45,6 +45,8 @@ declare_rule! {
     /// packages. Commands are found through wrappers (`sudo`, `env`…),
     /// inside `sh -c '…'` and in heredoc scripts. A word that is only a
     /// variable with an unknown value is skipped, where hadolint flags it.
+    /// PowerShell and `cmd` stages are skipped; hadolint reads their
+    /// scripts as POSIX shell.
     pub struct NpmUnpinned { package: String, name: String }
     code = "DL3016", name = "npm-unpinned", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,

@@ -37,8 +37,9 @@ declare_rule! {
     /// The finding points at each unpinned package rather than at the whole
     /// `RUN`. Commands are found through wrappers (`sudo`, `env`…), with a
     /// path, inside `sh -c '…'` and in heredoc scripts. A word that is only
-    /// a variable with an unknown value is skipped, where hadolint flags it;
-    /// hadolint also flags one whose value is pinned.
+    /// a variable with an unknown value (also `${PACKAGES//,/ }`) is
+    /// skipped, where hadolint flags it; hadolint also flags one whose value
+    /// is pinned.
     pub struct ApkAddUnpinned { package: String, name: String }
     code = "DL3018", name = "apk-add-unpinned", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
@@ -111,6 +112,8 @@ mod tests {
                     "FROM alpine\nRUN sudo apk --update add -X https://dl-cdn.alpinelinux.org/alpine/edge/testing bash\n",
                     "FROM alpine\nRUN <<EOF\napk add --no-cache git\nEOF\n",
                     "FROM alpine\nRUN set -e; deps='make gcc=1'; apk add --no-cache $deps\n",
+                    "FROM alpine\nRUN deps='make gcc=1' set -x && apk add --no-cache $deps\n",
+                    "FROM alpine\nRUN extra=\"$(cat /x)\"; deps=\"make $extra\"; apk add --no-cache $deps\n",
                 ],
                 good: &[
                     "FROM alpine\nRUN apk add --no-cache curl=8.9.1-r0 'musl-dev~1.2' 'py3-pip>=23'\n",

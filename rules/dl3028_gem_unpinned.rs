@@ -33,7 +33,9 @@ declare_rule! {
     /// ## Differences from hadolint
     /// The finding points at each unpinned gem rather than at the whole
     /// `RUN`. Option values (`-n /usr/local/bin`, `--source <url>`) are not
-    /// gems, and local `.gem` files are pinned. Commands are found through
+    /// gems, and local `.gem` files are pinned. hadolint takes the word
+    /// after a flag as the flag's value, so it misses
+    /// `gem install --no-document bundler`. Commands are found through
     /// wrappers (`sudo`, `env`…), inside `sh -c '…'` and in heredoc
     /// scripts. A word that is only a variable with an unknown value is
     /// skipped, where hadolint flags it.

@@ -42,7 +42,8 @@ declare_rule! {
     /// #497, #943). The finding points at each `pip install` rather than at
     /// the whole `RUN`. Commands are found through wrappers (`sudo`,
     /// `env`…), `python -m pip`, inside `sh -c '…'` and in heredoc scripts;
-    /// `pipx` and `pipenv` are not pip, as in hadolint.
+    /// `pipx` and `pipenv` are not pip, as in hadolint. PowerShell and `cmd`
+    /// stages are skipped; hadolint reads their scripts as POSIX shell.
     pub struct PipCacheDir {}
     code = "DL3042", name = "pip-cache-dir", aliases = [],
     category = Size, severity = Warning, fix = Sometimes,
@@ -96,13 +97,15 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
             .iter()
             .filter(|a| a.name == NO_CACHE)
             .filter_map(|a| a.value.as_ref()?.static_value())
+            .map(str::to_owned)
             .chain(script.assigned_before(inv.index, NO_CACHE))
             .chain(
                 inv.command
                     .words()
-                    .filter_map(|w| w.static_value()?.strip_prefix(NO_CACHE)?.strip_prefix('=')),
+                    .filter_map(|w| w.static_value()?.strip_prefix(NO_CACHE)?.strip_prefix('='))
+                    .map(str::to_owned),
             )
-            .any(truthy);
+            .any(|v| truthy(&v));
         if set_here {
             continue;
         }

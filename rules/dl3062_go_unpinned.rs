@@ -14,8 +14,9 @@ declare_rule! {
     /// produce different images, and a new release can break the build.
     ///
     /// A package counts as pinned when it names a version
-    /// (`golang.org/x/tools/gopls@v0.15.3`) other than `@latest`, and local
-    /// packages (`.`, `./cmd/app`, `/src/app`) need none. A word that is
+    /// (`golang.org/x/tools/gopls@v0.15.3`) other than `@latest`; local
+    /// packages (`.`, `./cmd/app`, `/src/app`) and the patterns `tool`,
+    /// `all`, `std` and `cmd` need none. A word that is
     /// only a variable is checked with the value the script, `ENV` or `ARG`
     /// gives it, and skipped when that is not known.
     ///
@@ -34,7 +35,9 @@ declare_rule! {
     /// ## Differences from hadolint
     /// The finding points at each unpinned package rather than at the whole
     /// `RUN`. `@latest` asks for the newest release and is flagged;
-    /// hadolint accepts any `@`. Option values (`-ldflags '…'`,
+    /// hadolint accepts any `@`. hadolint also flags local packages
+    /// (`go install ./cmd/app`) and `go run make.go`, which build code
+    /// from the context. Option values (`-ldflags '…'`,
     /// `-o /bin/app`) are not packages. Commands are found through wrappers
     /// (`sudo`, `env`…), inside `sh -c '…'` and in heredoc scripts. A word
     /// that is only a variable with an unknown value is skipped.
@@ -60,6 +63,7 @@ impl Violation for GoUnpinned {
 fn is_pinned(package: &Operand<'_, '_>) -> bool {
     let text = package.text.as_ref();
     package.opaque
+        || matches!(text, "tool" | "all" | "std" | "cmd")
         || text.starts_with('.')
         || text.starts_with('/')
         || package
@@ -122,6 +126,7 @@ mod tests {
                     "FROM golang\nRUN go install -o /bin/app /src/app\n",
                     "FROM golang\nRUN go build -o /bin/app ./cmd/app && go mod download\n",
                     "FROM golang\nRUN go get\n",
+                    "FROM golang\nRUN go install tool\n",
                     "FROM golang\nRUN go install $TOOLS\n",
                     "FROM golang\nARG V=v1.2.0\nRUN go install example.com/tool@${V}\n",
                 ],

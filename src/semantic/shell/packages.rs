@@ -79,41 +79,59 @@ impl Package<'_, '_> {
     }
 }
 
+/// Stands for the dynamic parts of a value in [`Script::assigned_before`].
+pub const UNKNOWN: char = '\u{1}';
+
+/// Special builtins: assignments before them stay set in a POSIX shell.
+const SPECIAL_BUILTINS: &[&str] = &[
+    ":", ".", "set", "export", "readonly", "eval", "exec", "shift", "times", "trap", "unset",
+];
+
 impl Script<'_> {
     /// The value the script last gave shell variable `name` before command
-    /// `before` (by an assignment alone, `name=value`, or `export`,
-    /// `readonly`, `local`, `declare`); `None` when it gave none or the
-    /// value is not static.
-    pub fn assigned_before(&self, before: usize, name: &str) -> Option<&str> {
+    /// `before` (by an assignment alone, `name=value`, one before a special
+    /// builtin such as `set`, or `export`, `readonly`, `local`, `declare`);
+    /// `None` when it gave none. Dynamic parts of the value (`$OTHER`,
+    /// `$(…)`) are each replaced by [`UNKNOWN`].
+    pub fn assigned_before(&self, before: usize, name: &str) -> Option<String> {
         let commands = self.commands.get(..before)?;
         for command in commands.iter().rev() {
-            if command.name.is_none() {
+            let program = command.program();
+            if command.name.is_none() || program.is_some_and(|p| SPECIAL_BUILTINS.contains(&p)) {
                 if let Some(a) = command.assignments.iter().rev().find(|a| a.name == name) {
                     if a.append {
                         return None;
                     }
-                    return a.value.as_ref().map_or(Some(""), ShellWord::static_value);
+                    return Some(a.value.as_ref().map_or_else(String::new, known_text));
                 }
-                continue;
             }
-            if !matches!(
-                command.program(),
-                Some("export" | "readonly" | "local" | "declare")
-            ) {
+            if !matches!(program, Some("export" | "readonly" | "local" | "declare")) {
                 continue;
             }
             for arg in command.args.iter().rev() {
-                let raw = &arg.value;
-                if let Some(value) = raw
+                let text = known_text(arg);
+                if let Some(value) = text
                     .strip_prefix(name)
                     .and_then(|rest| rest.strip_prefix('='))
                 {
-                    return arg.is_static().then_some(value);
+                    return Some(value.to_owned());
                 }
             }
         }
         None
     }
+}
+
+/// The word's value with each dynamic part replaced by [`UNKNOWN`].
+fn known_text(word: &ShellWord<'_>) -> String {
+    let mut out = String::with_capacity(word.value.len());
+    for part in &word.parts {
+        match part {
+            WordPart::Literal { text, .. } => out.push_str(text),
+            _ => out.push(UNKNOWN),
+        }
+    }
+    out
 }
 
 /// A package operand, or one of the packages a variable operand names.
@@ -157,12 +175,8 @@ impl<'s, 'a> ParsedArgs<'s, 'a> {
                 });
                 continue;
             }
-            let value = variable_name(package.word).and_then(|name| {
-                script
-                    .assigned_before(command, name)
-                    .map(str::to_owned)
-                    .or_else(|| env(name))
-            });
+            let value = variable_name(package.word)
+                .and_then(|name| script.assigned_before(command, name).or_else(|| env(name)));
             let Some(value) = value else {
                 out.push(Operand {
                     text: package.word.value.clone(),
@@ -174,7 +188,8 @@ impl<'s, 'a> ParsedArgs<'s, 'a> {
                 });
                 continue;
             };
-            for piece in value.split_whitespace() {
+            // Pieces with a dynamic part are not known.
+            for piece in value.split_whitespace().filter(|p| !p.contains(UNKNOWN)) {
                 let (name, version) = split_version(self.spec.versions, piece);
                 out.push(Operand {
                     text: Cow::Owned(piece.to_owned()),
