@@ -130,6 +130,7 @@ mod tests {
                     "FROM debian\nRUN apt-get install -y curl/bookworm-backports ./pkg.deb\n",
                     "FROM debian\nRUN apt-get install -y -o Dpkg::Options::=--force-confold curl=1\n",
                     "FROM debian\nRUN apt-get install -y $PACKAGES \"${EXTRA}\"\n",
+                    "FROM debian\nENV V=curl=1\nRUN if [ -n \"$X\" ]; then V=$X; apt-get install -y foo=1; else apt-get install -y $V; fi\n",
                     "FROM debian\nARG V=1.0\nRUN deps=\"gcc=12 make=4.3\" && apt-get install -y $deps tool=$V\n",
                     "FROM debian\nRUN apt-get update && apt-get upgrade -y\n",
                     "FROM debian\nRUN apt-cache policy curl\n",

@@ -158,6 +158,7 @@ mod tests {
                     "FROM python\nRUN pip install $PACKAGES\n",
                     "FROM python\nRUN pip download flask && pip uninstall -y flask\n",
                     "FROM python\nRUN pipenv install flask && pipx install black\n",
+                    "FROM python\nRUN --mount=type=cache,target=/root/.cache/pip <<EOF\npip install flask==3.0.3\nEOF\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN pip install flask\n",
                 ],
                 fixes: &[],

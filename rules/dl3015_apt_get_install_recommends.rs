@@ -123,6 +123,7 @@ mod tests {
                     "FROM debian\nRUN apt-get -o APT::Install-Recommends=false install -y curl\n",
                     "FROM debian\nRUN apt-get install -y -oAPT::Install-Recommends=0 curl\n",
                     "FROM debian\nRUN apt-get update && apt-get upgrade -y\n",
+                    "FROM debian\nRUN --mount=type=cache,sharing=locked,target=/var/cache/apt <<EOF\napt-get install -y --no-install-recommends curl\nEOF\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN apt-get install curl\n",
                 ],
                 fixes: &[(

@@ -162,6 +162,8 @@ mod tests {
                     "FROM node\nRUN npm install -g $PACKAGES\n",
                     "FROM node\nRUN npm run build && npm test\n",
                     "FROM node\nARG V=5.4.5\nRUN npm install -g typescript@$V\n",
+                    "FROM node\nRUN --mount=type=cache,target=/root/.npm <<EOF\nnpm install -g typescript@5.4.5\nEOF\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN npm install -g yarn\n",
                 ],
                 fixes: &[],
             },

@@ -122,6 +122,8 @@ mod tests {
                     "FROM alpine\nRUN apk del curl && apk update\n",
                     "FROM alpine\nRUN apk add --no-cache --virtual .deps\n",
                     "FROM alpine\nRUN echo apk add curl\n",
+                    "FROM alpine\nRUN <<EOF\napk add --no-cache curl=8.9.1-r0\nEOF\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN apk add curl\n",
                 ],
                 fixes: &[],
             },

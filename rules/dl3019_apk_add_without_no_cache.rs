@@ -18,7 +18,8 @@ declare_rule! {
     /// `/etc/apk/cache` (apk's cache directory, usually a link to
     /// `/var/cache/apk`), or at a directory above them, keeps the cache out
     /// of the layer and is not flagged: there the cache speeds up later
-    /// builds.
+    /// builds. `apk add --no-network` downloads nothing and is not flagged
+    /// either.
     ///
     /// ## Example
     /// ```dockerfile
@@ -77,7 +78,7 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
         let Some(args) = inv.parse_args() else {
             continue;
         };
-        if !args.is_install() || args.has("no-cache") {
+        if !args.is_install() || args.has_any(&["no-cache", "no-network"]) {
             continue;
         }
         let diagnostic = checker.report(ApkAddWithoutNoCache {}, inv.command_range(&args));
@@ -114,6 +115,7 @@ mod tests {
                     "FROM alpine\nRUN --mount=target=/etc/apk/cache,type=cache,sharing=locked apk add curl\n",
                     "FROM alpine\nRUN --mount=type=cache,id=apk,target=/var/cache/apk,sharing=locked \\\n    apk update && apk add curl\n",
                     "FROM alpine\nRUN apk del curl\n",
+                    "FROM alpine\nRUN find / -name '*.so' | xargs -rt apk add --no-network --virtual .rundeps\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN apk add curl\n",
                 ],
                 fixes: &[

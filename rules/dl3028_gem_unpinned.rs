@@ -120,6 +120,8 @@ mod tests {
                     "FROM ruby\nRUN gem install ./pkg/tool-1.0.gem\n",
                     "FROM ruby\nRUN gem install $GEMS\n",
                     "FROM ruby\nRUN gem update --system && gem list\n",
+                    "FROM ruby\nRUN <<EOF\ngem install rake:13.2.1\nEOF\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN gem install rake\n",
                 ],
                 fixes: &[],
             },

@@ -127,6 +127,8 @@ mod tests {
                     "FROM golang\nRUN go build -o /bin/app ./cmd/app && go mod download\n",
                     "FROM golang\nRUN go get\n",
                     "FROM golang\nRUN go install tool\n",
+                    "FROM golang\nRUN --mount=target=/go/pkg/mod,type=cache <<EOF\ngo install golang.org/x/tools/gopls@v0.15.3\nEOF\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN go install golang.org/x/tools/gopls\n",
                     "FROM golang\nRUN go install $TOOLS\n",
                     "FROM golang\nARG V=v1.2.0\nRUN go install example.com/tool@${V}\n",
                 ],

@@ -92,10 +92,21 @@ impl Script<'_> {
     /// `before` (by an assignment alone, `name=value`, one before a special
     /// builtin such as `set`, or `export`, `readonly`, `local`, `declare`);
     /// `None` when it gave none. Dynamic parts of the value (`$OTHER`,
-    /// `$(…)`) are each replaced by [`UNKNOWN`].
+    /// `$(…)`) are each replaced by [`UNKNOWN`]. Only assignments in the
+    /// constructs around command `before` count: one in another branch of
+    /// an `if`, in a subshell or in a loop body may not have run.
     pub fn assigned_before(&self, before: usize, name: &str) -> Option<String> {
         let commands = self.commands.get(..before)?;
+        let mut around = Vec::new();
+        let mut next = self.commands.get(before).map(|c| c.construct);
+        while let Some(id) = next {
+            around.push(id);
+            next = self.constructs.get(id).and_then(|c| c.parent);
+        }
         for command in commands.iter().rev() {
+            if !around.contains(&command.construct) {
+                continue;
+            }
             let program = command.program();
             if command.name.is_none() || program.is_some_and(|p| SPECIAL_BUILTINS.contains(&p)) {
                 if let Some(a) = command.assignments.iter().rev().find(|a| a.name == name) {
@@ -230,6 +241,33 @@ pub fn known_var(vars: &VarModel<'_>, index: usize, name: &str) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assigned(script: &str, name: &str) -> Option<String> {
+        use crate::semantic::shell::text::ShellText;
+        let source = format!("RUN {script}");
+        let text = ShellText::verbatim(&source, TextRange::from_usize(4, source.len()));
+        let parsed = Script::parse(&text);
+        let last = parsed.commands.len() - 1;
+        parsed
+            .assigned_before(last, name)
+            .map(|v| v.replace(UNKNOWN, "?"))
+    }
+
+    #[test]
+    fn assignments_before_a_command() {
+        assert_eq!(assigned("a='x y'; use", "a").as_deref(), Some("x y"));
+        assert_eq!(assigned("a=1; a=2 && use", "a").as_deref(), Some("2"));
+        assert_eq!(assigned("a=1 set -x && use", "a").as_deref(), Some("1"));
+        assert_eq!(
+            assigned("export a=\"p $b\"; use", "a").as_deref(),
+            Some("p ?")
+        );
+        assert_eq!(assigned("a=1 env && use", "a"), None);
+        assert_eq!(assigned("if x; then a=1; else use; fi", "a"), None);
+        assert_eq!(assigned("(a=1); use", "a"), None);
+        assert_eq!(assigned("a+=1; use", "a"), None);
+        assert_eq!(assigned("use", "a"), None);
+    }
 
     #[test]
     fn paths() {

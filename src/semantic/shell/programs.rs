@@ -173,6 +173,7 @@ pub const APK: ProgramSpec = ProgramSpec {
         &["apk"],
         &[
             flag("no-cache", &["--no-cache"]),
+            flag("no-network", &["--no-network"]),
             flag("update-cache", &["-U", "--update-cache"]),
             value("virtual", &["-t", "--virtual"]),
             value("repository", &["-X", "--repository"]),
