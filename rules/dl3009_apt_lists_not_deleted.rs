@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::fix::{Edit, Fix};
+use crate::semantic::shell::packages::stage_in_image;
 use crate::semantic::shell::{ConstructKind, RunForm, RunScript, Script};
 use crate::syntax::Instruction;
 
@@ -77,24 +78,6 @@ impl Violation for AptListsNotDeleted {
 
 const LISTS: &str = "/var/lib/apt/lists";
 
-/// The visited instruction's stage is in an image: it is the last stage,
-/// or a later stage is built on it.
-fn stage_in_image(checker: &Checker) -> bool {
-    let Some(stage) = checker.stage() else {
-        return true;
-    };
-    let stages = &checker.stages.stages;
-    stage.index + 1 == stages.len()
-        || stages[stage.index + 1..].iter().any(|later| {
-            later.base.as_ref().is_some_and(|base| {
-                checker
-                    .stages
-                    .by_name(&base.value, later.index)
-                    .is_some_and(|s| s.index == stage.index)
-            })
-        })
-}
-
 /// The lists are removed after command `index`.
 fn removed_after(script: &Script<'_>, index: usize) -> bool {
     script.removal_after(index, &format!("{LISTS}/*")).is_some()
@@ -128,7 +111,10 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     let Some(script) = run.script.as_ref() else {
         return;
     };
-    if run.flags.mount_covering(LISTS).is_some() || !stage_in_image(checker) {
+    let in_image = checker
+        .stage()
+        .is_none_or(|s| stage_in_image(checker.stages, s.index));
+    if run.flags.mount_covering(LISTS).is_some() || !in_image {
         return;
     }
     let mut fix = append_at(run, inst);

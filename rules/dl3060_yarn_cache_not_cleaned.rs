@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::semantic::shell::Script;
-use crate::semantic::shell::packages::{known_var, path_ends_with, path_within};
+use crate::semantic::shell::packages::{known_var, path_ends_with, path_within, stage_in_image};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -14,6 +14,9 @@ declare_rule! {
     /// (`/usr/local/share/.cache/yarn` in the official Node.js images,
     /// `~/.cache/yarn` elsewhere). In an image the cache is never used
     /// again, yet it stays in the layer, often larger than `node_modules`.
+    ///
+    /// Only stages that end up in an image are checked: the last stage,
+    /// and stages another stage is built `FROM`.
     ///
     /// Removing the cache directory (`rm -rf /usr/local/share/.cache/yarn`)
     /// works too. A `RUN` that mounts a cache or tmpfs at yarn's cache
@@ -87,6 +90,12 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     let Some(script) = run.script.as_ref() else {
         return;
     };
+    let in_image = checker
+        .stage()
+        .is_none_or(|s| stage_in_image(checker.stages, s.index));
+    if !in_image {
+        return;
+    }
     let cache_env = known_var(vars, index, "YARN_CACHE_FOLDER");
     for inv in script.invocations_of(&["yarn"]) {
         let Some(args) = inv.parse_args() else {
@@ -125,6 +134,7 @@ mod tests {
                     "FROM node\nRUN <<EOF\nyarn install --frozen-lockfile\nEOF\n",
                     "FROM node\nRUN --mount=type=cache,target=/var/cache/apt yarn install\n",
                     "FROM node\nRUN sudo -u node yarn install && yarn build\n",
+                    "FROM node AS deps\nRUN yarn install\nFROM deps\nCMD [\"node\", \"app.js\"]\n",
                 ],
                 good: &[
                     "FROM node\nRUN yarn install --frozen-lockfile && yarn cache clean\n",
@@ -135,6 +145,7 @@ mod tests {
                     "FROM node\nRUN --mount=type=cache,target=/yc yarn install --cache-folder /yc\n",
                     "FROM node\nENV YARN_CACHE_FOLDER=/yc\nRUN --mount=type=cache,target=/yc yarn install\n",
                     "FROM node\nRUN yarn build && yarn add left-pad@1.3.0\n",
+                    "FROM node AS build\nRUN yarn install && yarn build\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN yarn install\n",
                 ],
                 fixes: &[],

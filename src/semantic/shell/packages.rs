@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use super::programs::{Package, ParsedArgs, split_version};
 use super::script::Script;
 use super::word::{ShellWord, WordPart};
+use crate::semantic::Stages;
 use crate::semantic::vars::VarModel;
 use crate::syntax::TextRange;
 
@@ -229,6 +230,20 @@ fn variable_name<'w>(word: &'w ShellWord<'_>) -> Option<&'w str> {
     }
     let simple = *raw == format!("${name}") || *raw == format!("${{{name}}}");
     (simple && !name.is_empty()).then_some(name.as_ref())
+}
+
+/// Whether what stage `stage` leaves in its layers ends up in an image:
+/// it is the last stage, or a later stage is built `FROM` it. Caches left
+/// in other stages cost nothing (cleanup rules skip them).
+pub fn stage_in_image(stages: &Stages<'_>, stage: usize) -> bool {
+    stage + 1 >= stages.stages.len()
+        || stages.stages[stage + 1..].iter().any(|later| {
+            later.base.as_ref().is_some_and(|base| {
+                stages
+                    .by_name(&base.value, later.index)
+                    .is_some_and(|s| s.index == stage)
+            })
+        })
 }
 
 /// The known value of `name` for instruction `index` from `ENV` and `ARG`.
