@@ -44,9 +44,10 @@ declare_rule! {
     /// the other packages it names. hadolint accepts any word with `/` as
     /// a path; layerlint also requires a revision in a VCS URL
     /// (`git+https://github.com/org/repo` is not pinned). Commands are found
-    /// through wrappers (`sudo`, `env`…), `python -m pip`, inside
-    /// `sh -c '…'` and in heredoc scripts. A word that is only a variable
-    /// with an unknown value is skipped, where hadolint flags it. hadolint
+    /// through wrappers (`sudo`, `env`…), with a path (`/venv/bin/pip`), as
+    /// `python -m pip`, inside `sh -c '…'` and in heredoc scripts. A word
+    /// that is only a variable with an unknown value is skipped, where
+    /// hadolint flags it. hadolint
     /// takes any program whose name starts with `pip` for pip, and flags
     /// `pipx install black`; layerlint does not. PowerShell and `cmd`
     /// stages are skipped; hadolint reads their scripts as POSIX shell.

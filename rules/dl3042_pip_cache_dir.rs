@@ -41,7 +41,8 @@ declare_rule! {
     /// hadolint reports a `RUN` with a cache mount too (hadolint issues
     /// #497, #943). The finding points at each `pip install` rather than at
     /// the whole `RUN`. Commands are found through wrappers (`sudo`,
-    /// `env`…), `python -m pip`, inside `sh -c '…'` and in heredoc scripts;
+    /// `env`…), with a path (`/venv/bin/pip`), as `python -m pip`, inside
+    /// `sh -c '…'` and in heredoc scripts;
     /// `pipx` and `pipenv` are not pip, as in hadolint. PowerShell and `cmd`
     /// stages are skipped; hadolint reads their scripts as POSIX shell.
     pub struct PipCacheDir {}
