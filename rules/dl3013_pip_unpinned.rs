@@ -23,7 +23,9 @@ declare_rule! {
     /// editable installs (`-e`) are not packages; other packages named next
     /// to them are still checked. A package word that is only a variable is
     /// checked with the value the script, `ENV` or `ARG` gives it, and
-    /// skipped when that is not known.
+    /// skipped when that is not known. `pip install --upgrade pip` is
+    /// flagged like any other package: the pip it installs changes from one
+    /// build to the next.
     ///
     /// ## Example
     /// ```dockerfile

@@ -41,7 +41,7 @@ declare_rule! {
     /// ## Differences from hadolint
     /// hadolint flags a `RUN` with a cache mount too (hadolint issues #497,
     /// #943), and `apk add --no-network`, which downloads nothing (the
-    /// official PHP, Drupal and WordPress Alpine images use it to mark the
+    /// official PHP and Drupal Alpine images use it to mark the
     /// runtime libraries of what they built). Commands are found through wrappers (`sudo`, `env`…), inside
     /// `sh -c '…'` and in heredoc scripts.
     pub struct ApkAddWithoutNoCache {}
