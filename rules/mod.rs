@@ -8,18 +8,31 @@ pub mod syntax_errors;
 pub mod dl3000_workdir_relative_path;
 pub mod dl3006_image_untagged;
 pub mod dl3007_image_latest_tag;
+pub mod dl3008_apt_get_unpinned;
+pub mod dl3009_apt_lists_not_deleted;
 pub mod dl3011_expose_port_out_of_range;
 pub mod dl3012_multiple_healthcheck;
+pub mod dl3013_pip_unpinned;
+pub mod dl3014_apt_get_missing_yes;
+pub mod dl3015_apt_get_install_recommends;
+pub mod dl3016_npm_unpinned;
+pub mod dl3018_apk_add_unpinned;
+pub mod dl3019_apk_add_without_no_cache;
 pub mod dl3020_add_instead_of_copy;
 pub mod dl3021_copy_multiple_sources_dest_not_dir;
 pub mod dl3024_duplicate_stage_name;
 pub mod dl3025_json_args_recommended;
+pub mod dl3027_apt_instead_of_apt_get;
+pub mod dl3028_gem_unpinned;
 pub mod dl3029_from_platform_flag;
+pub mod dl3042_pip_cache_dir;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
 pub mod dl3059_consecutive_run;
+pub mod dl3060_yarn_cache_not_cleaned;
 pub mod dl3061_invalid_instruction_order;
+pub mod dl3062_go_unpinned;
 pub mod dl4000_maintainer_deprecated;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
@@ -43,18 +56,31 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
     &dl3006_image_untagged::RULE,
     &dl3007_image_latest_tag::RULE,
+    &dl3008_apt_get_unpinned::RULE,
+    &dl3009_apt_lists_not_deleted::RULE,
     &dl3011_expose_port_out_of_range::RULE,
     &dl3012_multiple_healthcheck::RULE,
+    &dl3013_pip_unpinned::RULE,
+    &dl3014_apt_get_missing_yes::RULE,
+    &dl3015_apt_get_install_recommends::RULE,
+    &dl3016_npm_unpinned::RULE,
+    &dl3018_apk_add_unpinned::RULE,
+    &dl3019_apk_add_without_no_cache::RULE,
     &dl3020_add_instead_of_copy::RULE,
     &dl3021_copy_multiple_sources_dest_not_dir::RULE,
     &dl3024_duplicate_stage_name::RULE,
     &dl3025_json_args_recommended::RULE,
+    &dl3027_apt_instead_of_apt_get::RULE,
+    &dl3028_gem_unpinned::RULE,
     &dl3029_from_platform_flag::RULE,
+    &dl3042_pip_cache_dir::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,
     &dl3059_consecutive_run::RULE,
+    &dl3060_yarn_cache_not_cleaned::RULE,
     &dl3061_invalid_instruction_order::RULE,
+    &dl3062_go_unpinned::RULE,
     &dl4000_maintainer_deprecated::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,

@@ -18,6 +18,7 @@ pub mod dialect;
 pub mod dump;
 pub mod invocation;
 pub mod mounts;
+pub mod packages;
 pub mod paths;
 pub mod programs;
 pub mod run;

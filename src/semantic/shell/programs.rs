@@ -173,6 +173,7 @@ pub const APK: ProgramSpec = ProgramSpec {
         &["apk"],
         &[
             flag("no-cache", &["--no-cache"]),
+            flag("no-network", &["--no-network"]),
             flag("update-cache", &["-U", "--update-cache"]),
             value("virtual", &["-t", "--virtual"]),
             value("repository", &["-X", "--repository"]),
@@ -210,7 +211,10 @@ pub const PIP: ProgramSpec = ProgramSpec {
     install: &["install"],
     versions: VersionSyntax::Pip,
     ..program(
-        &["pip", "pip3", "pip2"],
+        &[
+            "pip", "pip3", "pip2", "pip3.6", "pip3.7", "pip3.8", "pip3.9", "pip3.10", "pip3.11",
+            "pip3.12", "pip3.13",
+        ],
         &[
             flag("no-cache-dir", &["--no-cache-dir"]),
             value("requirement", &["-r", "--requirement"]),
@@ -328,6 +332,47 @@ pub const NPM: ProgramSpec = ProgramSpec {
             flag("no-package-lock", &["--no-package-lock"]),
             flag("prefer-offline", &["--prefer-offline"]),
             flag("no-progress", &["--no-progress"]),
+        ],
+    )
+};
+
+pub const YARN: ProgramSpec = ProgramSpec {
+    subcommands: true,
+    install: &["install"],
+    versions: VersionSyntax::At,
+    ..program(
+        &["yarn"],
+        &[
+            value("cwd", &["--cwd"]),
+            value("cache-folder", &["--cache-folder"]),
+            value("modules-folder", &["--modules-folder"]),
+            value("global-folder", &["--global-folder"]),
+            value("network-timeout", &["--network-timeout"]),
+            value("network-concurrency", &["--network-concurrency"]),
+            value("registry", &["--registry"]),
+            value("mutex", &["--mutex"]),
+            value("use-yarnrc", &["--use-yarnrc"]),
+            value("link-folder", &["--link-folder"]),
+            value("preferred-cache-folder", &["--preferred-cache-folder"]),
+            flag("frozen-lockfile", &["--frozen-lockfile"]),
+            flag("immutable", &["--immutable"]),
+            flag("pure-lockfile", &["--pure-lockfile"]),
+            flag("production", &["--production", "--prod"]),
+            flag("ignore-scripts", &["--ignore-scripts"]),
+            flag("ignore-optional", &["--ignore-optional"]),
+            flag("ignore-engines", &["--ignore-engines"]),
+            flag("non-interactive", &["--non-interactive"]),
+            flag("silent", &["-s", "--silent"]),
+            flag("verbose", &["--verbose"]),
+            flag("offline", &["--offline"]),
+            flag("prefer-offline", &["--prefer-offline"]),
+            flag("force", &["--force"]),
+            flag("no-progress", &["--no-progress"]),
+            flag("check-files", &["--check-files"]),
+            flag("flat", &["--flat"]),
+            flag("global", &["-g", "--global"]),
+            flag("dev", &["-D", "--dev"]),
+            flag("exact", &["-E", "--exact"]),
         ],
     )
 };
@@ -700,7 +745,7 @@ pub const RM: ProgramSpec = program(
 
 /// Every table.
 pub const PROGRAMS: &[&ProgramSpec] = &[
-    &APT, &APK, &PIP, &NPM, &YUM, &ZYPPER, &GEM, &GO, &CURL, &WGET, &USERADD, &RM,
+    &APT, &APK, &PIP, &NPM, &YUM, &ZYPPER, &GEM, &GO, &CURL, &WGET, &USERADD, &RM, &YARN,
 ];
 
 /// The table for a program basename (`apt-get`, `pip3`…).
