@@ -145,7 +145,10 @@ impl BaseImage<'_> {
     /// Whether the reference uses a name declared nowhere (which BuildKit
     /// expands to nothing; `LL105` reports it).
     pub fn uses_undefined(&self) -> bool {
-        self.expanded.references().iter().any(|r| r.origin.is_none())
+        self.expanded
+            .references()
+            .iter()
+            .any(|r| r.origin.is_none())
     }
 
     /// ``; `node:${V}` expands to `node:20` `` when variables were
