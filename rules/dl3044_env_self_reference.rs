@@ -32,11 +32,16 @@ declare_rule! {
     /// not flagged: the old value is what the pair is meant to extend, as in
     /// `ENV PATH=/opt/bin:$PATH`.
     ///
+    /// The finding points at the reference itself, not at the `ENV`.
+    ///
     /// ## Differences from hadolint
-    /// hadolint treats a name declared by any earlier `ARG` as defined,
-    /// even a global `ARG` before the first `FROM` that the stage does not
-    /// redeclare; BuildKit does not pass those into the stage, so layerlint
-    /// flags the reference.
+    /// - hadolint recognises only `$NAME` and `${NAME}`; layerlint expands
+    ///   the value as BuildKit does, so `${NAME:-default}` is a reference
+    ///   too, and a `$NAME` inside single quotes is not.
+    /// - hadolint treats a name declared by any earlier `ARG` as defined,
+    ///   even a global `ARG` before the first `FROM` that the stage does not
+    ///   redeclare; BuildKit does not pass those into the stage, so
+    ///   layerlint flags the reference.
     pub struct EnvSelfReference { name: String, expands_to: String }
     code = "DL3044", name = "env-self-reference", aliases = [],
     category = Correctness, severity = Error, fix = None,
