@@ -33,7 +33,10 @@ pub mod ll101_stage_name_casing;
 pub mod ll102_from_as_casing;
 pub mod ll103_empty_continuation_line;
 pub mod ll104_inconsistent_instruction_casing;
+pub mod ll105_undefined_arg_in_from;
+pub mod ll106_undefined_var;
 pub mod ll107_legacy_key_value_format;
+pub mod ll108_invalid_default_arg_in_from;
 pub mod ll109_from_platform_flag_const;
 pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
@@ -84,7 +87,10 @@ pub static RULES: &[&RuleEntry] = &[
     &ll102_from_as_casing::RULE,
     &ll103_empty_continuation_line::RULE,
     &ll104_inconsistent_instruction_casing::RULE,
+    &ll105_undefined_arg_in_from::RULE,
+    &ll106_undefined_var::RULE,
     &ll107_legacy_key_value_format::RULE,
+    &ll108_invalid_default_arg_in_from::RULE,
     &ll109_from_platform_flag_const::RULE,
     &ll110_expose_proto_casing::RULE,
     &ll111_expose_invalid_format::RULE,
