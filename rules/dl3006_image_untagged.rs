@@ -170,10 +170,7 @@ impl BaseImage<'_> {
 /// a known value that is neither `scratch` nor an earlier stage (compared
 /// ignoring case, as BuildKit does). An unknown value (`ARG V` without a
 /// default, no `--build-arg V`) gives `None`.
-pub fn base_image<'f, 's>(
-    checker: &Checker<'f, 's>,
-    inst: &Instruction<'_>,
-) -> Option<BaseImage<'f>> {
+pub fn base_image<'f>(checker: &Checker<'f, '_>, inst: &Instruction<'_>) -> Option<BaseImage<'f>> {
     let outer = checker.file.instructions.get(checker.instruction_index())?;
     if !std::ptr::eq(outer, inst) {
         return None;

@@ -100,9 +100,12 @@ mod tests {
                     "FROM --platform=${TARGETPLATFORM} alpine AS a\n",
                     "FROM --platform=\"$TARGETPLATFORM\" alpine\n",
                     "ARG TARGETPLATFORM\nFROM --platform=$TARGETPLATFORM alpine\n",
+                    // BuildKit's documented example.
+                    "FROM --platform=$TARGETPLATFORM scratch AS build\n",
                 ],
                 good: &[
                     "FROM alpine\n",
+                    "FROM scratch AS build\n",
                     "FROM --platform=$BUILDPLATFORM alpine\n",
                     "FROM --platform=linux/amd64 alpine\n",
                     "FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine\n",

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::fix::{Edit, Fix};
-use crate::semantic::vars::{Missing, Reference, predefined};
+use crate::semantic::vars::{Missing, Reference, StageVars, predefined};
 use crate::syntax::{Args, Instruction, Keyword, TextRange, Word};
 
 declare_rule! {
@@ -236,7 +236,7 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     // Is every name the stage can see defined in the file?
     let known_env = vars.missing(index) == Missing::Empty || {
         let mut root = stage.index;
-        while let Some(parent) = vars.stage(root).and_then(|v| v.parent_stage()) {
+        while let Some(parent) = vars.stage(root).and_then(StageVars::parent_stage) {
             root = parent;
         }
         vars.stage(root)

@@ -120,13 +120,13 @@ fn target_from_the_command_line_and_the_configuration() {
     assert!(findings.is_empty(), "{findings:?}");
     // A configuration `target` must name something.
     std::fs::write(dir.path().join(".layerlint.yaml"), "target: ''\n").unwrap();
-    let (code, _) = Command::new(env!("CARGO_BIN_EXE_layerlint"))
+    let output = Command::new(env!("CARGO_BIN_EXE_layerlint"))
         .args(["check", "Dockerfile"])
         .current_dir(dir.path())
         .output()
-        .map(|o| (o.status.code().unwrap(), ()))
         .unwrap();
-    assert_eq!(code, 2);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("target"));
 }
 
 /// Every BuildKit check (`moby/buildkit` `frontend/dockerfile/linter/

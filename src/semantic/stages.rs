@@ -8,7 +8,7 @@
 //! and which stages that image does not need.
 
 use super::shell::RunFlags;
-use super::vars::VarModel;
+use super::vars::{StageVars, VarModel};
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, TextRange, Word};
 
 /// One build stage.
@@ -216,7 +216,7 @@ impl StageGraph {
                 Ok(e) => (e.known().map(str::to_string), e.display().to_string()),
                 Err(_) => (None, String::new()),
             });
-            let base = match (stage_vars.and_then(|v| v.parent_stage()), expanded) {
+            let base = match (stage_vars.and_then(StageVars::parent_stage), expanded) {
                 (Some(parent), _) => Base::Stage(parent),
                 (None, None) => Base::Missing,
                 (None, Some((Some(known), _))) if known.eq_ignore_ascii_case("scratch") => {
