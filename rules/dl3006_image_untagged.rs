@@ -32,7 +32,9 @@ declare_rule! {
     /// `ARG` defaults and the configured build arguments (`--build-arg`,
     /// `build-args`): `FROM ${IMAGE}` with `ARG IMAGE=alpine` is flagged,
     /// and the help says what the reference expanded to. A reference whose
-    /// value is not known (`ARG IMAGE` without a default) is not flagged.
+    /// value is not known (`ARG IMAGE` without a default) is not flagged,
+    /// unless only the part before the last `/` is unknown
+    /// (`FROM gcr.io/${PROJECT}/app`: whatever the project, no tag).
     ///
     /// ## Differences from hadolint
     /// - Stage names are matched ignoring case: BuildKit lower-cases stage
@@ -41,7 +43,8 @@ declare_rule! {
     /// - hadolint does not expand variables: it skips images that start
     ///   with `$` (`FROM ${IMAGE}` with `ARG IMAGE=alpine` passes there) and
     ///   flags `FROM app${SUFFIX}` whatever `SUFFIX` holds. layerlint judges
-    ///   the expanded value, and skips an unknown one. Most of what hadolint
+    ///   the expanded value, and skips one whose last path component
+    ///   (`name:tag`) is not known. Most of what hadolint
     ///   alone reports on real files is a variable that picks a stage,
     ///   `FROM base-${TARGETARCH}` next to stages `base-amd64` and
     ///   `base-arm64`: not an image at all.
@@ -109,8 +112,12 @@ pub struct BaseImage<'f> {
     pub word: TextRange,
     /// The reference expanded with the global `ARG`s and build arguments.
     pub expanded: &'f Expanded,
-    /// The expanded value (`expanded` is fully known).
+    /// The expanded value; where it is not [`known`](Self::known), unknown
+    /// parts are shown as `${NAME}`, and lie before the last `/`.
     pub reference: &'f str,
+    /// The whole value is known. Otherwise only the last path component
+    /// (with the tag and digest) is.
+    pub known: bool,
 }
 
 impl BaseImage<'_> {
@@ -154,7 +161,7 @@ impl BaseImage<'_> {
     /// ``; `node:${V}` expands to `node:20` `` when variables were
     /// involved, to end a help text; empty otherwise.
     pub fn explain(&self, source: &str) -> String {
-        if self.uses_vars() {
+        if self.uses_vars() && self.word.slice(source) != self.reference {
             format!(
                 "; `{}` expands to `{}`",
                 self.word.slice(source),
@@ -168,8 +175,10 @@ impl BaseImage<'_> {
 
 /// The image a top-level `FROM` is built on, when its reference expands to
 /// a known value that is neither `scratch` nor an earlier stage (compared
-/// ignoring case, as BuildKit does). An unknown value (`ARG V` without a
-/// default, no `--build-arg V`) gives `None`.
+/// ignoring case, as BuildKit does), or to a value whose unknown parts all
+/// come before the last `/` (`gcr.io/${PROJECT}/app:latest`: the name and
+/// tag are known, only the registry path is not). Otherwise (`ARG V`
+/// without a default, no `--build-arg V`, in the last component) `None`.
 pub fn base_image<'f>(checker: &Checker<'f, '_>, inst: &Instruction<'_>) -> Option<BaseImage<'f>> {
     let outer = checker.file.instructions.get(checker.instruction_index())?;
     if !std::ptr::eq(outer, inst) {
@@ -185,7 +194,18 @@ pub fn base_image<'f>(checker: &Checker<'f, '_>, inst: &Instruction<'_>) -> Opti
         return None;
     }
     let expanded = vars.base()?.as_ref().ok()?;
-    let reference = expanded.known()?;
+    let (reference, known) = match expanded.known() {
+        Some(reference) => (reference, true),
+        None => {
+            let display = expanded.display();
+            let unknown_end = expanded.unknown_parts().map(|(p, _)| p.text.end).max()?;
+            let last_slash = display.rfind('/')?;
+            if last_slash < unknown_end || display[..last_slash].contains('@') {
+                return None;
+            }
+            (display, false)
+        }
+    };
     if reference.is_empty() || reference.eq_ignore_ascii_case("scratch") {
         return None;
     }
@@ -193,6 +213,7 @@ pub fn base_image<'f>(checker: &Checker<'f, '_>, inst: &Instruction<'_>) -> Opti
         word: word.range,
         expanded,
         reference,
+        known,
     })
 }
 
@@ -235,6 +256,7 @@ mod tests {
                     "FROM node AS node\n",
                     "ARG IMAGE=alpine\nFROM ${IMAGE}\n",
                     "ARG REGISTRY=ghcr.io\nFROM ${REGISTRY}/org/app AS app\n",
+                    "ARG PROJECT\nFROM gcr.io/${PROJECT}/app\n",
                 ],
                 good: &[
                     "FROM ubuntu:24.04\n",
@@ -248,6 +270,8 @@ mod tests {
                     "ARG IMAGE\nFROM ${IMAGE}\n",
                     "ARG TAG=3.20\nFROM alpine:${TAG}\n",
                     "ARG TAG\nFROM alpine:${TAG:-3.20}\n",
+                    "ARG PREFIX\nFROM ${PREFIX}busybox\n",
+                    "ARG PROJECT\nFROM gcr.io/${PROJECT}/app:1.0\n",
                     "FROM alpine:3.20 AS build\nARG STAGE=BUILD\nFROM build\n",
                     "ARG STAGE=Build\nFROM alpine:3.20 AS build\nFROM ${STAGE}\n",
                     "FROM $UNDECLARED\n",

@@ -92,6 +92,7 @@ mod tests {
                     "ARG IMAGE=node:latest\nFROM ${IMAGE} AS app\n",
                     "ARG REGISTRY=ghcr.io\nFROM $REGISTRY/org/tool:latest\n",
                     "FROM gcr.io/$PROJECT/tool:latest\n",
+                    "ARG PROJECT\nFROM gcr.io/${PROJECT}/tool:latest AS tool\n",
                 ],
                 good: &[
                     "FROM node:22\n",
@@ -103,6 +104,8 @@ mod tests {
                     "ARG V\nFROM node:${V}\n",
                     // Unknown: the build may pass `TAG`.
                     "ARG TAG\nFROM node:${TAG:-latest}\n",
+                    "ARG PROJECT\nFROM gcr.io/${PROJECT}/tool:22\n",
+                    "ARG SUFFIX\nFROM node:latest${SUFFIX}\n",
                     "FROM node:22 AS latest\nFROM latest\n",
                     "ARG BASE=Base\nFROM alpine:3 AS base\nFROM ${BASE}\n",
                 ],

@@ -99,7 +99,7 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     let mut images: Vec<(String, TextRange, String)> = Vec::new();
     match inst.kind {
         Keyword::From => {
-            if let Some(base) = base_image(checker, inst) {
+            if let Some(base) = base_image(checker, inst).filter(|b| b.known) {
                 images.push((
                     base.reference.to_string(),
                     base.word,
