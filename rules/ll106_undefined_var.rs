@@ -1,7 +1,8 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::fix::{Edit, Fix};
-use crate::semantic::vars::{Missing, Reference, StageVars, predefined};
+use crate::semantic::Base;
+use crate::semantic::vars::{Missing, Reference, predefined};
 use crate::syntax::{Args, Instruction, Keyword, TextRange, Word};
 
 declare_rule! {
@@ -235,15 +236,15 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     }
     // Is every name the stage can see defined in the file?
     let known_env = vars.missing(index) == Missing::Empty || {
+        let graph = checker.graph();
         let mut root = stage.index;
-        while let Some(parent) = vars.stage(root).and_then(StageVars::parent_stage) {
-            root = parent;
+        while let Some(Base::Stage(parent)) = graph.bases.get(root) {
+            if *parent >= root {
+                break;
+            }
+            root = *parent;
         }
-        vars.stage(root)
-            .and_then(|v| v.base())
-            .and_then(|b| b.as_ref().ok())
-            .and_then(|e| e.known())
-            .is_some_and(is_path_only)
+        matches!(graph.bases.get(root), Some(Base::Image(image)) if is_path_only(image))
     };
     let visible: Vec<&str> = vars
         .names()
