@@ -36,6 +36,12 @@ declare_rule! {
     /// stages are not images. The reference is expanded first:
     /// `FROM $REGISTRY/app:1` with `ARG REGISTRY=ghcr.io` is `ghcr.io`; an
     /// unknown value is not flagged.
+    ///
+    /// ## Differences from hadolint
+    /// - hadolint reads the reference as written: `FROM ${REGISTRY}/app`
+    ///   has no registry there, whatever `REGISTRY` holds.
+    /// - Stage names are compared ignoring case, as BuildKit does; hadolint
+    ///   takes `FROM Build` after `AS build` for an image on Docker Hub.
     pub struct UntrustedRegistry { registry: String, image: String, explain: String }
     code = "DL3026", name = "untrusted-registry", aliases = [],
     category = Security, severity = Error, fix = None,

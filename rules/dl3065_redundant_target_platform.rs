@@ -27,6 +27,11 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Removing the flag is safe: the stage is built for the same platform.
+    ///
+    /// ## Differences from hadolint
+    /// hadolint compares the text as written, so it misses the quoted form
+    /// (`--platform="$TARGETPLATFORM"`) and flags the flag even when a
+    /// global `ARG TARGETPLATFORM=…` gives it another value.
     pub struct RedundantTargetPlatform { flag: String }
     code = "DL3065", name = "redundant-target-platform", aliases = ["RedundantTargetPlatform"],
     category = Style, severity = Warning, fix = Always,
