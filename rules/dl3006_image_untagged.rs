@@ -273,7 +273,7 @@ mod tests {
                     "ARG PREFIX\nFROM ${PREFIX}busybox\n",
                     "ARG PROJECT\nFROM gcr.io/${PROJECT}/app:1.0\n",
                     "FROM alpine:3.20 AS build\nARG STAGE=BUILD\nFROM build\n",
-                    "ARG STAGE=Build\nFROM alpine:3.20 AS build\nFROM ${STAGE}\n",
+                    "ARG STAGE=build\nFROM alpine:3.20 AS Build\nFROM ${STAGE}\n",
                     "FROM $UNDECLARED\n",
                 ],
                 fixes: &[],

@@ -107,7 +107,7 @@ mod tests {
                     "ARG PROJECT\nFROM gcr.io/${PROJECT}/tool:22\n",
                     "ARG SUFFIX\nFROM node:latest${SUFFIX}\n",
                     "FROM node:22 AS latest\nFROM latest\n",
-                    "ARG BASE=Base\nFROM alpine:3 AS base\nFROM ${BASE}\n",
+                    "ARG BASE=latest\nFROM alpine:3 AS Latest\nFROM ${BASE}\n",
                 ],
                 fixes: &[],
             },

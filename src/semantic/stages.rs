@@ -111,15 +111,18 @@ impl<'s> Stages<'s> {
             .map(|s| s.index)
     }
 
-    /// The stage named `name` (case-insensitive) defined before stage `before`.
+    /// The stage a `FROM <name>` in stage `before` is built on, as BuildKit
+    /// resolves it: BuildKit records stage names in lower case and looks the
+    /// `FROM` value up as written, so `FROM build` finds `AS Build` but
+    /// `FROM Build` finds nothing (and is taken for an image).
     pub fn by_name(&self, name: &str, before: usize) -> Option<&Stage<'s>> {
         self.stages[..before.min(self.stages.len())]
             .iter()
             .rev()
             .find(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(name))
+                s.name.as_ref().is_some_and(|n| {
+                    n.value.eq_ignore_ascii_case(name) && n.value.to_lowercase() == name
+                })
             })
     }
 }
@@ -380,6 +383,16 @@ mod tests {
                     display: "${IMAGE}".to_string()
                 },
                 Base::Image(String::new()),
+            ]
+        );
+        // BuildKit looks `FROM` values up as written among lower-cased names.
+        let g = graph("FROM alpine AS Build\nFROM build\nFROM Build\n", None, &[]);
+        assert_eq!(
+            g.bases,
+            [
+                Base::Image("alpine".to_string()),
+                Base::Stage(0),
+                Base::Image("Build".to_string()),
             ]
         );
         let g = graph("ARG V=20\nFROM node:${V}\n", None, &[("V", "latest")]);
