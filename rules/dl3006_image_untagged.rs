@@ -209,6 +209,17 @@ pub fn base_image<'f>(checker: &Checker<'f, '_>, inst: &Instruction<'_>) -> Opti
     if reference.is_empty() || reference.eq_ignore_ascii_case("scratch") {
         return None;
     }
+    // `FROM Build` after `AS Build`: BuildKit takes it for an image (it
+    // looks the value up among lower-cased stage names), but a stage was
+    // meant, and `LL101` says so.
+    let meant_stage = checker.stages.stages[..stage.index].iter().any(|s| {
+        s.name
+            .as_ref()
+            .is_some_and(|n| n.value.eq_ignore_ascii_case(reference))
+    });
+    if meant_stage {
+        return None;
+    }
     Some(BaseImage {
         word: word.range,
         expanded,
@@ -274,6 +285,7 @@ mod tests {
                     "ARG PROJECT\nFROM gcr.io/${PROJECT}/app:1.0\n",
                     "FROM alpine:3.20 AS build\nARG STAGE=BUILD\nFROM build\n",
                     "ARG STAGE=build\nFROM alpine:3.20 AS Build\nFROM ${STAGE}\n",
+                    "FROM alpine:3.20 AS BUG_stage\nFROM BUG_stage AS final\n",
                     "FROM $UNDECLARED\n",
                 ],
                 fixes: &[],
