@@ -1,7 +1,7 @@
 use super::dl3006_image_untagged::{ImageRef, base_image};
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::syntax::{Instruction, TextRange};
+use crate::syntax::Instruction;
 
 declare_rule! {
     /// ## What it does
@@ -27,9 +27,13 @@ declare_rule! {
     /// - An image pinned by digest (`node:latest@sha256:…`) is not flagged:
     ///   the digest decides which image is used, whatever the tag says.
     ///   hadolint flags it.
-    /// - A `FROM` whose image contains a variable (`$REGISTRY/node:latest`)
-    ///   is skipped for now, like `DL3006`; hadolint checks it.
-    pub struct ImageLatestTag { image: String }
+    /// - Variables are expanded as BuildKit expands them, with the global
+    ///   `ARG` defaults and the configured build arguments: `FROM node:${V}`
+    ///   is flagged with `ARG V=latest` or `--build-arg V=latest` (the help
+    ///   says what it expanded to), and skipped when `V` has no known value.
+    ///   hadolint reads the text as written, so it misses these (most of
+    ///   what layerlint alone reports on real files is such a default).
+    pub struct ImageLatestTag { image: String, explain: String }
     code = "DL3007", name = "image-latest-tag", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
     visits = [From],
@@ -41,7 +45,10 @@ impl Violation for ImageLatestTag {
     }
 
     fn help(&self) -> Option<String> {
-        Some("Pin a release tag (or a digest) instead of `latest`".to_string())
+        Some(format!(
+            "Pin a release tag (or a digest) instead of `latest`{}",
+            self.explain
+        ))
     }
 }
 
@@ -49,23 +56,20 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     let Some(base) = base_image(checker, inst) else {
         return;
     };
-    let image = ImageRef::parse(&base.value);
+    let image = ImageRef::parse(base.reference);
     let Some((tag, at)) = image.tag else {
         return;
     };
     if tag != "latest" || image.digest.is_some() {
         return;
     }
-    let verbatim = base.range.slice(checker.source()) == base.value;
-    let range = if verbatim {
-        let start = base.range.start + u32::try_from(at).unwrap_or(0);
-        TextRange::new(start, start + u32::try_from(tag.len()).unwrap_or(0))
-    } else {
-        base.range
-    };
+    let range = base.source_range(at..at + tag.len());
+    let explain = base.explain(checker.source());
+    let reference = base.reference.to_string();
     checker.report(
         ImageLatestTag {
-            image: base.value.to_string(),
+            image: reference,
+            explain,
         },
         range,
     );
@@ -84,14 +88,26 @@ mod tests {
                     "FROM node:latest\n",
                     "FROM localhost:5000/app:latest AS app\n",
                     "FROM --platform=linux/arm64 ghcr.io/org/tool:latest\n",
+                    "ARG V=latest\nFROM node:${V}\n",
+                    "ARG IMAGE=node:latest\nFROM ${IMAGE} AS app\n",
+                    "ARG REGISTRY=ghcr.io\nFROM $REGISTRY/org/tool:latest\n",
+                    "FROM gcr.io/$PROJECT/tool:latest\n",
+                    "ARG PROJECT\nFROM gcr.io/${PROJECT}/tool:latest AS tool\n",
                 ],
                 good: &[
                     "FROM node:22\n",
                     "FROM node\n",
                     "FROM node:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
                     "FROM node:Latest-alpine\n",
-                    "FROM $BASE:latest\n",
                     "FROM scratch\n",
+                    "ARG V=22\nFROM node:${V}\n",
+                    "ARG V\nFROM node:${V}\n",
+                    // Unknown: the build may pass `TAG`.
+                    "ARG TAG\nFROM node:${TAG:-latest}\n",
+                    "ARG PROJECT\nFROM gcr.io/${PROJECT}/tool:22\n",
+                    "ARG SUFFIX\nFROM node:latest${SUFFIX}\n",
+                    "FROM node:22 AS latest\nFROM latest\n",
+                    "ARG BASE=latest\nFROM alpine:3 AS Latest\nFROM ${BASE}\n",
                 ],
                 fixes: &[],
             },

@@ -20,19 +20,25 @@ pub mod dl3018_apk_add_unpinned;
 pub mod dl3019_apk_add_without_no_cache;
 pub mod dl3020_add_instead_of_copy;
 pub mod dl3021_copy_multiple_sources_dest_not_dir;
+pub mod dl3022_copy_from_unknown_stage;
+pub mod dl3023_copy_from_own_stage;
 pub mod dl3024_duplicate_stage_name;
 pub mod dl3025_json_args_recommended;
+pub mod dl3026_untrusted_registry;
 pub mod dl3027_apt_instead_of_apt_get;
 pub mod dl3028_gem_unpinned;
 pub mod dl3029_from_platform_flag;
 pub mod dl3042_pip_cache_dir;
 pub mod dl3043_onbuild_forbidden_trigger;
+pub mod dl3044_env_self_reference;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
 pub mod dl3059_consecutive_run;
 pub mod dl3060_yarn_cache_not_cleaned;
 pub mod dl3061_invalid_instruction_order;
 pub mod dl3062_go_unpinned;
+pub mod dl3063_reserved_stage_name;
+pub mod dl3065_redundant_target_platform;
 pub mod dl4000_maintainer_deprecated;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
@@ -40,7 +46,11 @@ pub mod ll101_stage_name_casing;
 pub mod ll102_from_as_casing;
 pub mod ll103_empty_continuation_line;
 pub mod ll104_inconsistent_instruction_casing;
+pub mod ll105_undefined_arg_in_from;
+pub mod ll106_undefined_var;
 pub mod ll107_legacy_key_value_format;
+pub mod ll108_invalid_default_arg_in_from;
+pub mod ll109_from_platform_flag_const;
 pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
 pub mod ll113_json_args_malformed;
@@ -68,19 +78,25 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3019_apk_add_without_no_cache::RULE,
     &dl3020_add_instead_of_copy::RULE,
     &dl3021_copy_multiple_sources_dest_not_dir::RULE,
+    &dl3022_copy_from_unknown_stage::RULE,
+    &dl3023_copy_from_own_stage::RULE,
     &dl3024_duplicate_stage_name::RULE,
     &dl3025_json_args_recommended::RULE,
+    &dl3026_untrusted_registry::RULE,
     &dl3027_apt_instead_of_apt_get::RULE,
     &dl3028_gem_unpinned::RULE,
     &dl3029_from_platform_flag::RULE,
     &dl3042_pip_cache_dir::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
+    &dl3044_env_self_reference::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3060_yarn_cache_not_cleaned::RULE,
     &dl3061_invalid_instruction_order::RULE,
     &dl3062_go_unpinned::RULE,
+    &dl3063_reserved_stage_name::RULE,
+    &dl3065_redundant_target_platform::RULE,
     &dl4000_maintainer_deprecated::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,
@@ -102,7 +118,11 @@ pub static RULES: &[&RuleEntry] = &[
     &ll102_from_as_casing::RULE,
     &ll103_empty_continuation_line::RULE,
     &ll104_inconsistent_instruction_casing::RULE,
+    &ll105_undefined_arg_in_from::RULE,
+    &ll106_undefined_var::RULE,
     &ll107_legacy_key_value_format::RULE,
+    &ll108_invalid_default_arg_in_from::RULE,
+    &ll109_from_platform_flag_const::RULE,
     &ll110_expose_proto_casing::RULE,
     &ll111_expose_invalid_format::RULE,
     &ll113_json_args_malformed::RULE,

@@ -27,6 +27,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, CliError> {
         no_config: args.no_config,
         context: args.context.clone(),
         build_args: args.build_args.clone(),
+        target: None,
     };
     let source = SettingsSource::new(Selection::default(), false, request)?;
     let settings = source.for_file(Some(&args.dockerfile))?;

@@ -104,6 +104,11 @@ pub struct CheckArgs {
     #[arg(long = "build-arg", value_name = "K=V", value_parser = parse_build_arg)]
     pub build_args: Vec<(String, String)>,
 
+    /// The stage the build stops at, as `docker build --target` (default:
+    /// the last stage; a `target` key in the configuration otherwise).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+
     /// The file name to report (and to find configuration for) when
     /// linting standard input.
     #[arg(long, value_name = "NAME")]

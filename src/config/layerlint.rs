@@ -20,6 +20,7 @@ pub(super) const KEYS: &[&str] = &[
     "strict-labels",
     "build-args",
     "context",
+    "target",
     "severity-threshold",
     "inline-ignores",
     "rules",
@@ -92,6 +93,17 @@ pub(super) fn read(
             "context" => {
                 let dir = reader.string(value, key)?;
                 config.context = Some(config.dir.join(Path::new(&dir)));
+            }
+            "target" => {
+                let target = reader.string(value, key)?;
+                if target.trim().is_empty() {
+                    return Err(reader.error(
+                        value,
+                        key,
+                        "expected a stage name, found an empty string",
+                    ));
+                }
+                config.target = Some(target);
             }
             "severity-threshold" => config.severity_threshold = Some(reader.severity(value, key)?),
             "inline-ignores" => config.inline_ignores = Some(reader.bool(value, key)?),

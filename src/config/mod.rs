@@ -167,6 +167,8 @@ pub struct Overrides {
     pub build_args: Vec<(String, String)>,
     /// `--context DIR`.
     pub context: Option<PathBuf>,
+    /// `--target NAME`: the stage the build stops at.
+    pub target: Option<String>,
 }
 
 /// Rules to ignore in the files a glob matches.
@@ -196,6 +198,7 @@ pub struct Config {
     strict_labels: bool,
     build_args: BTreeMap<String, String>,
     context: Option<PathBuf>,
+    target: Option<String>,
     severity_threshold: Option<Severity>,
     inline_ignores: Option<bool>,
     format: Option<String>,
@@ -364,6 +367,7 @@ impl Config {
                 .build_args
                 .insert(key.clone(), value.clone());
         }
+        settings.options.target = cli.target.clone().or_else(|| self.target.clone());
         settings.inline_ignores = self.inline_ignores(cli);
         Ok(settings)
     }

@@ -633,3 +633,25 @@ fn readme_example_is_valid() {
     }
     panic!("README example never became valid");
 }
+
+#[test]
+fn target_from_file_and_command_line() {
+    let config = layerlint("target: Build\n").unwrap();
+    let settings = config.settings(&Overrides::default()).unwrap();
+    assert_eq!(settings.options.target.as_deref(), Some("Build"));
+    let cli = Overrides {
+        target: Some("test".to_string()),
+        ..Overrides::default()
+    };
+    let settings = config.settings(&cli).unwrap();
+    assert_eq!(settings.options.target.as_deref(), Some("test"));
+    let settings = layerlint("")
+        .unwrap()
+        .settings(&Overrides::default())
+        .unwrap();
+    assert_eq!(settings.options.target, None);
+    let error = layerlint("target: ''\n").unwrap_err().to_string();
+    assert!(error.contains("target"), "{error}");
+    let error = layerlint("target: [a]\n").unwrap_err().to_string();
+    assert!(error.contains("target"), "{error}");
+}

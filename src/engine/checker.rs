@@ -12,7 +12,7 @@ use crate::semantic::context::BuildContext;
 use crate::semantic::layers::Layers;
 use crate::semantic::shell::ShellScripts;
 use crate::semantic::vars::{VarModel, VarOptions};
-use crate::semantic::{Stage, Stages};
+use crate::semantic::{Stage, StageGraph, Stages};
 use crate::syntax::{Dockerfile, TextRange};
 
 /// The models rules share, each built the first time a rule asks for it.
@@ -21,6 +21,7 @@ pub(crate) struct Models<'f, 's> {
     vars: OnceCell<VarModel<'s>>,
     shell: OnceCell<ShellScripts<'f, 's>>,
     layers: OnceCell<Layers>,
+    graph: OnceCell<StageGraph>,
 }
 
 #[derive(Debug)]
@@ -79,6 +80,20 @@ impl<'f, 's> Checker<'f, 's> {
                     target: options.target.clone(),
                     ..VarOptions::default()
                 },
+            )
+        })
+    }
+
+    /// The stage graph: bases as expanded, `FROM`/`COPY --from`/
+    /// `RUN --mount=from=` edges, the target stage (`--target` or the last)
+    /// and the stages it does not need.
+    pub fn graph(&self) -> &'f StageGraph {
+        self.models.graph.get_or_init(|| {
+            StageGraph::new(
+                self.file,
+                self.stages,
+                self.vars(),
+                self.settings.options.target.as_deref(),
             )
         })
     }

@@ -6,4 +6,4 @@ pub mod shell;
 pub mod stages;
 pub mod vars;
 
-pub use stages::{Stage, Stages};
+pub use stages::{Base, Edge, EdgeKind, Stage, StageGraph, Stages};
