@@ -6,6 +6,7 @@ use crate::engine::RuleEntry;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3002_last_user_root;
 pub mod dl3006_image_untagged;
 pub mod dl3007_image_latest_tag;
 pub mod dl3011_expose_port_out_of_range;
@@ -18,8 +19,11 @@ pub mod dl3029_from_platform_flag;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
+pub mod dl3057_healthcheck_missing;
 pub mod dl3059_consecutive_run;
 pub mod dl3061_invalid_instruction_order;
+pub mod dl3066_non_numeric_user;
+pub mod dl3067_copy_whole_stage_filesystem;
 pub mod dl4000_maintainer_deprecated;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
@@ -36,6 +40,7 @@ pub mod ll114_unused_suppression;
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3002_last_user_root::RULE,
     &dl3006_image_untagged::RULE,
     &dl3007_image_latest_tag::RULE,
     &dl3011_expose_port_out_of_range::RULE,
@@ -48,8 +53,11 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,
+    &dl3057_healthcheck_missing::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3061_invalid_instruction_order::RULE,
+    &dl3066_non_numeric_user::RULE,
+    &dl3067_copy_whole_stage_filesystem::RULE,
     &dl4000_maintainer_deprecated::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,
