@@ -22,6 +22,7 @@ pub mod dl3048_invalid_label_key;
 pub mod dl3057_healthcheck_missing;
 pub mod dl3059_consecutive_run;
 pub mod dl3061_invalid_instruction_order;
+pub mod dl3064_secrets_in_arg_or_env;
 pub mod dl3066_non_numeric_user;
 pub mod dl3067_copy_whole_stage_filesystem;
 pub mod dl4000_maintainer_deprecated;
@@ -56,6 +57,7 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3057_healthcheck_missing::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3061_invalid_instruction_order::RULE,
+    &dl3064_secrets_in_arg_or_env::RULE,
     &dl3066_non_numeric_user::RULE,
     &dl3067_copy_whole_stage_filesystem::RULE,
     &dl4000_maintainer_deprecated::RULE,
