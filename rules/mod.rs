@@ -35,6 +35,7 @@ pub mod ll104_inconsistent_instruction_casing;
 pub mod ll107_legacy_key_value_format;
 pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
+pub mod ll112_invalid_definition_description;
 pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
 
@@ -84,6 +85,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll107_legacy_key_value_format::RULE,
     &ll110_expose_proto_casing::RULE,
     &ll111_expose_invalid_format::RULE,
+    &ll112_invalid_definition_description::RULE,
     &ll113_json_args_malformed::RULE,
     &ll114_unused_suppression::RULE,
 ];
