@@ -3,6 +3,7 @@
 
 use crate::engine::RuleEntry;
 
+pub mod label_schema;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
@@ -19,7 +20,16 @@ pub mod dl3029_from_platform_flag;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
+pub mod dl3049_required_label_missing;
+pub mod dl3050_label_not_in_schema;
+pub mod dl3051_required_label_empty;
+pub mod dl3052_label_invalid_url;
+pub mod dl3053_label_invalid_rfc3339_time;
+pub mod dl3054_label_invalid_spdx_license;
+pub mod dl3055_label_invalid_git_hash;
+pub mod dl3056_label_invalid_semver;
 pub mod dl3057_healthcheck_missing;
+pub mod dl3058_label_invalid_email;
 pub mod dl3059_consecutive_run;
 pub mod dl3061_invalid_instruction_order;
 pub mod dl3064_secrets_in_arg_or_env;
@@ -55,7 +65,16 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,
+    &dl3049_required_label_missing::RULE,
+    &dl3050_label_not_in_schema::RULE,
+    &dl3051_required_label_empty::RULE,
+    &dl3052_label_invalid_url::RULE,
+    &dl3053_label_invalid_rfc3339_time::RULE,
+    &dl3054_label_invalid_spdx_license::RULE,
+    &dl3055_label_invalid_git_hash::RULE,
+    &dl3056_label_invalid_semver::RULE,
     &dl3057_healthcheck_missing::RULE,
+    &dl3058_label_invalid_email::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3061_invalid_instruction_order::RULE,
     &dl3064_secrets_in_arg_or_env::RULE,

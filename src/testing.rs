@@ -15,7 +15,9 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{self, FixAvailability, RuleEntry, RuleMeta, Run, Settings, Status};
+use crate::engine::{
+    self, FixAvailability, RuleEntry, RuleMeta, RuleOptions, Run, Settings, Status,
+};
 use crate::rules::RULES;
 use crate::syntax::{self, TextRange};
 
@@ -177,8 +179,19 @@ pub fn test_rule(rule: &'static RuleEntry, cases: Cases) {
 /// applies the companions' fixes too, so their findings in the cases should
 /// have none.
 pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Cases) {
+    run_cases(rule, &settings_for(rule, companions), cases);
+}
+
+/// Like [`test_rule`], with rule options (`required-labels`,
+/// `trusted-registries`…) set for the cases and the documented examples.
+pub fn test_rule_with_options(rule: &'static RuleEntry, options: RuleOptions, cases: Cases) {
+    let mut settings = settings_for(rule, &[]);
+    settings.options = options;
+    run_cases(rule, &settings, cases);
+}
+
+fn run_cases(rule: &'static RuleEntry, settings: &Settings, cases: Cases) {
     let meta = rule.meta;
-    let settings = settings_for(rule, companions);
     let (examples, use_instead) = doc_examples(&meta.docs());
     if !matches!(rule.run, Run::Engine) {
         assert!(
@@ -194,13 +207,13 @@ pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Case
     }
     for example in &examples {
         assert!(
-            !lint_checked(rule, &settings, example).is_empty(),
+            !lint_checked(rule, settings, example).is_empty(),
             "{}: the documented example does not trigger the rule:\n{example}",
             meta.code
         );
     }
     for good in &use_instead {
-        let found = lint_checked(rule, &settings, good);
+        let found = lint_checked(rule, settings, good);
         assert!(
             found.is_empty(),
             "{}: the documented `Use instead` triggers the rule: {found:?}\n{good}",
@@ -210,17 +223,17 @@ pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Case
     assert!(!cases.bad.is_empty(), "{}: no bad cases", meta.code);
     let mut any_fix = false;
     for bad in cases.bad {
-        let found = lint_checked(rule, &settings, bad);
+        let found = lint_checked(rule, settings, bad);
         assert!(
             !found.is_empty(),
             "{}: bad case not flagged:\n{bad}",
             meta.code
         );
         any_fix |= found.iter().any(|d| d.fix.is_some());
-        fix_checked(rule, &settings, bad);
+        fix_checked(rule, settings, bad);
     }
     for good in cases.good {
-        let found = lint_checked(rule, &settings, good);
+        let found = lint_checked(rule, settings, good);
         assert!(
             found.is_empty(),
             "{}: good case flagged: {found:?}\n{good}",
@@ -240,10 +253,10 @@ pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Case
         );
     }
     for (input, expected) in cases.fixes {
-        let fixed = fix_checked(rule, &settings, input);
+        let fixed = fix_checked(rule, settings, input);
         assert_eq!(&fixed, expected, "{}: fix of {input:?}", meta.code);
         assert!(
-            lint_checked(rule, &settings, &fixed)
+            lint_checked(rule, settings, &fixed)
                 .iter()
                 .all(|d| d.fix.is_none()),
             "{}: the fixed text re-triggers the rule with a fix",
@@ -256,7 +269,7 @@ pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Case
         omit_expression => true,
         description => format!("{} {}: every bad case", meta.code, meta.name),
     }, {
-        insta::assert_snapshot!(snapshot_name(rule), render_cases(rule, &settings, cases.bad));
+        insta::assert_snapshot!(snapshot_name(rule), render_cases(rule, settings, cases.bad));
     });
 }
 
