@@ -38,7 +38,9 @@ declare_rule! {
     /// hadolint accepts a single license identifier only; layerlint accepts
     /// SPDX expressions (`MIT OR Apache-2.0`), which the OCI specification asks
     /// for. The identifiers known are the commonly used ones; others can be
-    /// written `LicenseRef-…`. hadolint checks the value as written, so `LABEL
+    /// written `LicenseRef-…`. Deprecated identifiers that are still on the
+    /// SPDX list (`GPL-2.0`, `LGPL-2.1`, `GPL-2.0+`) are accepted; hadolint
+    /// rejects them. hadolint checks the value as written, so `LABEL
     /// x=$VERSION` fails there; layerlint expands variables and skips values
     /// unknown at lint time. An empty value is left to DL3051 (hadolint reports
     /// it under both rules).

@@ -7,9 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a label that `required-labels` (hadolint: `label-schema`) declares
     /// with the format `semver` when its value is not a semantic version as
-    /// Semantic Versioning 2.0.0 defines it: `MAJOR.MINOR.PATCH` without leading zeros,
-    /// optionally `-prerelease` and `+build` (`1.4.0`, `2.0.0-rc.1+build.7`);
-    /// no `v` prefix.
+    /// Semantic Versioning 2.0.0 defines it: `MAJOR.MINOR.PATCH` without
+    /// leading zeros, optionally `-prerelease` and `+build` (`1.4.0`,
+    /// `2.0.0-rc.1+build.7`); no `v` prefix.
     ///
     /// Every `LABEL` is checked, in every stage and in `ONBUILD`. Quotes are
     /// removed and variables expanded as the build does; a value that depends
