@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::fix::{Edit, Fix};
-use crate::syntax::{Args, Comment, Instruction, Keyword};
+use crate::syntax::{Args, Comment, Instruction, Keyword, Word};
 
 declare_rule! {
     /// ## What it does
@@ -19,7 +19,9 @@ declare_rule! {
     /// A blank line or an empty `#` line between the comment and the
     /// instruction ends the description, as BuildKit's documentation says.
     /// Suppression comments (`# hadolint ignore=…`, `# layerlint ignore=…`,
-    /// `# check=…`) are not descriptions and are not flagged.
+    /// `# check=…`) are not descriptions and are not flagged. The finding
+    /// points at the name being defined (BuildKit reports the instruction),
+    /// with a note on the comment.
     ///
     /// ## Why is this bad?
     /// The outline shows nothing for the argument or stage, or a comment
@@ -96,16 +98,18 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     if checker.file.instructions[index].kind == Keyword::Onbuild {
         return; // outlines don't show triggers
     }
-    let names: Vec<&str> = match (&inst.kind, &inst.args) {
-        (Keyword::Arg, Args::ArgDecls { decls }) => {
-            decls.iter().map(|d| d.name.value.as_ref()).collect()
-        }
+    let names: Vec<&Word> = match (&inst.kind, &inst.args) {
+        (Keyword::Arg, Args::ArgDecls { decls }) => decls.iter().map(|d| &d.name).collect(),
         (Keyword::From, _) => match checker.stage().and_then(|s| s.name.as_ref()) {
-            Some(name) => vec![name.value.as_ref()],
+            Some(name) => vec![name],
             None => return,
         },
         _ => return,
     };
+    let (Some(first_name), Some(last_name)) = (names.first(), names.last()) else {
+        return;
+    };
+    let names_range = first_name.range.cover(last_name.range);
     let Some(comment) = comment_above(checker, inst) else {
         return;
     };
@@ -114,11 +118,11 @@ fn check(checker: &mut Checker, inst: &Instruction) {
         return;
     }
     let first = text.split(' ').next().unwrap_or("");
-    if names.contains(&first) || names.is_empty() {
+    if names.iter().any(|n| n.value == first) {
         return;
     }
     let name = match names.as_slice() {
-        [one] => (*one).to_string(),
+        [one] => one.value.to_string(),
         _ => "<arg_key>".to_string(),
     };
     let file = checker.file;
@@ -132,10 +136,8 @@ fn check(checker: &mut Checker, inst: &Instruction) {
     };
     let keyword = inst.kind.as_str();
     checker
-        .report(
-            InvalidDefinitionDescription { keyword, name },
-            comment.range,
-        )
+        .report(InvalidDefinitionDescription { keyword, name }, names_range)
+        .with_related(comment.range, "the comment taken as its description")
         .with_fix(Fix::unsafe_edits(
             "Separate the comment from the instruction with a blank line",
             vec![Edit::insert(line_start, newline)],
