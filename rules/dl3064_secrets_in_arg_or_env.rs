@@ -13,7 +13,9 @@ declare_rule! {
     /// `version`, `path`, `dir` or `url` (case-insensitive, after BuildKit's
     /// `SecretsUsedInArgOrEnv`: `NPM_TOKEN`, `db_password` and `AUTH` are
     /// flagged, `MONKEY`, `PUBLIC_KEY`, `TOKEN_FILE` and `KEYCLOAK_VERSION`
-    /// are not). `GPG_KEY`, `PGP_KEY` and `SIGNING_KEY` name the fingerprint
+    /// are not). Only `_` separates words: BuildKit does not split at case
+    /// changes, so `dbPassword` is a single word and not flagged (`apiKey`
+    /// is: it is the word `apikey`). `GPG_KEY`, `PGP_KEY` and `SIGNING_KEY` name the fingerprint
     /// of a public key that verifies a download and are not flagged. Names
     /// that hadolint knows to be sensitive are flagged too (`GH_TOKEN`,
     /// `AWS_ACCESS_KEY_ID`, `DOCKER_USERNAME`, `OKTA_CLIENT_ORGURL`…).
@@ -371,6 +373,7 @@ mod tests {
         for name in [
             "API_KEY",
             "apikey",
+            "apiKey",
             "AUTH",
             "my_auth_header",
             "CREDENTIALS",
@@ -398,6 +401,7 @@ mod tests {
             "GPG_KEY",
             "SWIFT_SIGNING_KEY",
             "SA_PASSWORD_PATH",
+            "dbPassword",
             "RESTY_APK_KEY_URL",
             "",
         ] {
