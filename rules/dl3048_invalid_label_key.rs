@@ -32,9 +32,12 @@ declare_rule! {
     /// is stricter and leaves out `_` and `/`.
     ///
     /// ## Differences from hadolint
-    /// Each invalid key is reported on its own, with what is wrong with it;
-    /// hadolint reports one finding per `LABEL` instruction. Keys of a
-    /// `LABEL` inside `ONBUILD` are checked too.
+    /// Each invalid key is reported on its own, at the key, with what is
+    /// wrong with it; hadolint reports one finding per `LABEL` instruction,
+    /// at its first line. A `LABEL` continued over several lines therefore
+    /// counts once for hadolint and once per bad key for layerlint, on the
+    /// lines of the keys; counted per instruction, both flag the same ones.
+    /// Keys of a `LABEL` inside `ONBUILD` are checked too.
     pub struct InvalidLabelKey { key: String, reason: Reason }
     code = "DL3048", name = "invalid-label-key", aliases = [],
     category = Style, severity = Style, fix = None,

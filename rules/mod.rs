@@ -3,9 +3,11 @@
 
 use crate::engine::RuleEntry;
 
+pub mod label_schema;
 pub mod syntax_errors;
 
 pub mod dl3000_workdir_relative_path;
+pub mod dl3002_last_user_root;
 pub mod dl3006_image_untagged;
 pub mod dl3007_image_latest_tag;
 pub mod dl3008_apt_get_unpinned;
@@ -33,12 +35,25 @@ pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3044_env_self_reference;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
+pub mod dl3049_required_label_missing;
+pub mod dl3050_label_not_in_schema;
+pub mod dl3051_required_label_empty;
+pub mod dl3052_label_invalid_url;
+pub mod dl3053_label_invalid_rfc3339_time;
+pub mod dl3054_label_invalid_spdx_license;
+pub mod dl3055_label_invalid_git_hash;
+pub mod dl3056_label_invalid_semver;
+pub mod dl3057_healthcheck_missing;
+pub mod dl3058_label_invalid_email;
 pub mod dl3059_consecutive_run;
 pub mod dl3060_yarn_cache_not_cleaned;
 pub mod dl3061_invalid_instruction_order;
 pub mod dl3062_go_unpinned;
 pub mod dl3063_reserved_stage_name;
+pub mod dl3064_secrets_in_arg_or_env;
 pub mod dl3065_redundant_target_platform;
+pub mod dl3066_non_numeric_user;
+pub mod dl3067_copy_whole_stage_filesystem;
 pub mod dl4000_maintainer_deprecated;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
@@ -53,6 +68,7 @@ pub mod ll108_invalid_default_arg_in_from;
 pub mod ll109_from_platform_flag_const;
 pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
+pub mod ll112_invalid_definition_description;
 pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
 pub mod ll201_copy_context_before_install;
@@ -64,6 +80,7 @@ pub mod ll503_copy_source_missing;
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
     &dl3000_workdir_relative_path::RULE,
+    &dl3002_last_user_root::RULE,
     &dl3006_image_untagged::RULE,
     &dl3007_image_latest_tag::RULE,
     &dl3008_apt_get_unpinned::RULE,
@@ -91,12 +108,25 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3044_env_self_reference::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,
+    &dl3049_required_label_missing::RULE,
+    &dl3050_label_not_in_schema::RULE,
+    &dl3051_required_label_empty::RULE,
+    &dl3052_label_invalid_url::RULE,
+    &dl3053_label_invalid_rfc3339_time::RULE,
+    &dl3054_label_invalid_spdx_license::RULE,
+    &dl3055_label_invalid_git_hash::RULE,
+    &dl3056_label_invalid_semver::RULE,
+    &dl3057_healthcheck_missing::RULE,
+    &dl3058_label_invalid_email::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3060_yarn_cache_not_cleaned::RULE,
     &dl3061_invalid_instruction_order::RULE,
     &dl3062_go_unpinned::RULE,
     &dl3063_reserved_stage_name::RULE,
+    &dl3064_secrets_in_arg_or_env::RULE,
     &dl3065_redundant_target_platform::RULE,
+    &dl3066_non_numeric_user::RULE,
+    &dl3067_copy_whole_stage_filesystem::RULE,
     &dl4000_maintainer_deprecated::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,
@@ -125,6 +155,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll109_from_platform_flag_const::RULE,
     &ll110_expose_proto_casing::RULE,
     &ll111_expose_invalid_format::RULE,
+    &ll112_invalid_definition_description::RULE,
     &ll113_json_args_malformed::RULE,
     &ll114_unused_suppression::RULE,
     &ll201_copy_context_before_install::RULE,

@@ -15,7 +15,9 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{self, FixAvailability, RuleEntry, RuleMeta, Run, Settings, Status};
+use crate::engine::{
+    self, FixAvailability, RuleEntry, RuleMeta, RuleOptions, Run, Settings, Status,
+};
 use crate::rules::RULES;
 use crate::semantic::context::{BuildContext, WalkOptions};
 use crate::syntax::{self, TextRange};
@@ -231,6 +233,18 @@ pub fn test_rule_configured(
 }
 
 fn run_checks(rule: &'static RuleEntry, settings: &Settings, cases: Cases) {
+    run_cases(rule, &settings_for(rule, companions), cases);
+}
+
+/// Like [`test_rule`], with rule options (`required-labels`,
+/// `trusted-registries`…) set for the cases and the documented examples.
+pub fn test_rule_with_options(rule: &'static RuleEntry, options: RuleOptions, cases: Cases) {
+    let mut settings = settings_for(rule, &[]);
+    settings.options = options;
+    run_cases(rule, &settings, cases);
+}
+
+fn run_cases(rule: &'static RuleEntry, settings: &Settings, cases: Cases) {
     let meta = rule.meta;
     let (examples, use_instead) = doc_examples(&meta.docs());
     if !matches!(rule.run, Run::Engine) {
