@@ -32,6 +32,8 @@ pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
 pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
+pub mod ll204_add_remote_without_checksum;
+pub mod ll403_expose_ssh;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
@@ -76,6 +78,8 @@ pub static RULES: &[&RuleEntry] = &[
     &ll111_expose_invalid_format::RULE,
     &ll113_json_args_malformed::RULE,
     &ll114_unused_suppression::RULE,
+    &ll204_add_remote_without_checksum::RULE,
+    &ll403_expose_ssh::RULE,
 ];
 
 #[cfg(test)]
