@@ -32,6 +32,7 @@ pub mod ll110_expose_proto_casing;
 pub mod ll111_expose_invalid_format;
 pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
+pub mod ll203_package_index_update_alone;
 pub mod ll204_add_remote_without_checksum;
 pub mod ll402_tls_verification_disabled;
 pub mod ll403_expose_ssh;
@@ -79,6 +80,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll111_expose_invalid_format::RULE,
     &ll113_json_args_malformed::RULE,
     &ll114_unused_suppression::RULE,
+    &ll203_package_index_update_alone::RULE,
     &ll204_add_remote_without_checksum::RULE,
     &ll402_tls_verification_disabled::RULE,
     &ll403_expose_ssh::RULE,

@@ -19,6 +19,7 @@ pub mod dump;
 pub mod invocation;
 pub mod mounts;
 pub mod paths;
+pub mod pkgcache;
 pub mod programs;
 pub mod run;
 pub mod script;
