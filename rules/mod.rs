@@ -34,6 +34,7 @@ pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
 pub mod ll203_package_index_update_alone;
 pub mod ll204_add_remote_without_checksum;
+pub mod ll205_missing_cache_mount;
 pub mod ll402_tls_verification_disabled;
 pub mod ll403_expose_ssh;
 
@@ -82,6 +83,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll114_unused_suppression::RULE,
     &ll203_package_index_update_alone::RULE,
     &ll204_add_remote_without_checksum::RULE,
+    &ll205_missing_cache_mount::RULE,
     &ll402_tls_verification_disabled::RULE,
     &ll403_expose_ssh::RULE,
 ];
