@@ -35,6 +35,7 @@ pub mod ll114_unused_suppression;
 pub mod ll203_package_index_update_alone;
 pub mod ll204_add_remote_without_checksum;
 pub mod ll205_missing_cache_mount;
+pub mod ll303_build_tools_in_final_stage;
 pub mod ll402_tls_verification_disabled;
 pub mod ll403_expose_ssh;
 
@@ -84,6 +85,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll203_package_index_update_alone::RULE,
     &ll204_add_remote_without_checksum::RULE,
     &ll205_missing_cache_mount::RULE,
+    &ll303_build_tools_in_final_stage::RULE,
     &ll402_tls_verification_disabled::RULE,
     &ll403_expose_ssh::RULE,
 ];
