@@ -16,6 +16,7 @@
 
 pub mod dialect;
 pub mod dump;
+pub mod fsops;
 pub mod invocation;
 pub mod mounts;
 pub mod paths;
