@@ -36,6 +36,7 @@ pub mod ll203_package_index_update_alone;
 pub mod ll204_add_remote_without_checksum;
 pub mod ll205_missing_cache_mount;
 pub mod ll301_chown_in_separate_layer;
+pub mod ll302_remove_in_later_layer;
 pub mod ll303_build_tools_in_final_stage;
 pub mod ll401_secret_file_copied;
 pub mod ll402_tls_verification_disabled;
@@ -88,6 +89,7 @@ pub static RULES: &[&RuleEntry] = &[
     &ll204_add_remote_without_checksum::RULE,
     &ll205_missing_cache_mount::RULE,
     &ll301_chown_in_separate_layer::RULE,
+    &ll302_remove_in_later_layer::RULE,
     &ll303_build_tools_in_final_stage::RULE,
     &ll401_secret_file_copied::RULE,
     &ll402_tls_verification_disabled::RULE,
