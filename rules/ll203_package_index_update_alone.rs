@@ -103,6 +103,7 @@ fn use_of(run: &RunScript) -> Option<RunUse> {
 }
 
 /// Programs that may install packages behind our back.
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // script names, as written
 fn is_opaque(program: &str, first_arg: Option<&str>) -> bool {
     let shell = matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh")
         && first_arg.is_some_and(|a| !a.starts_with('-'));

@@ -87,6 +87,7 @@ fn check(checker: &mut Checker, inst: &Instruction) {
 
 /// An `http(s)://` URL that BuildKit downloads as a file (not a git
 /// repository).
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // compared lowercased
 fn is_http_file(source: &str) -> bool {
     let lower = source.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {

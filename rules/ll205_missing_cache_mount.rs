@@ -170,10 +170,12 @@ fn fix_for(
     if !as_root {
         return None;
     }
-    let mounts: String = targets
-        .iter()
-        .map(|t| format!("--mount=type=cache,target={t} "))
-        .collect();
+    let mut mounts = String::new();
+    for target in targets {
+        mounts.push_str("--mount=type=cache,target=");
+        mounts.push_str(target);
+        mounts.push(' ');
+    }
     Some(Fix::unsafe_edits(
         "Add a cache mount",
         vec![Edit::insert(inst.args_text.range.start, mounts)],

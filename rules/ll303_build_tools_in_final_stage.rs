@@ -200,15 +200,13 @@ fn removed_later(script: &Script, after: usize, name: &str, virtual_name: Option
         if !removes {
             continue;
         }
-        if sub.is("autoremove")
+        let autoremove = sub.is("autoremove")
             || inv
                 .args
                 .iter()
-                .any(|a| a.is("--auto-remove") || a.is("--autoremove"))
-        {
-            if marked_auto {
-                return true;
-            }
+                .any(|a| a.is("--auto-remove") || a.is("--autoremove"));
+        if autoremove && marked_auto {
+            return true;
         }
         for package in packages {
             if !package.is_static() {

@@ -146,7 +146,8 @@ fn image_stages<'f, 's>(checker: &Checker<'f, 's>) -> Vec<&'f Stage<'s>> {
     out
 }
 
-/// Why a context path looks like a secret, judged by its name.
+/// Whether a context path looks like a secret, judged by its name.
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // compared lowercased
 fn secret_by_name(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     let components: Vec<&str> = path
