@@ -109,6 +109,7 @@ fn is_opaque(program: &str, first_arg: Option<&str>) -> bool {
         && first_arg.is_some_and(|a| !a.starts_with('-'));
     shell
         || program.ends_with(".sh")
+        || program.contains("install")
         || matches!(
             program,
             "make"

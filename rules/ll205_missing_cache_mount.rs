@@ -97,7 +97,11 @@ fn check(checker: &mut Checker, inst: &Instruction) {
             continue;
         }
         seen.push(manager);
-        let end = inv.args.first().map_or(inv.name.range, |a| a.range);
+        let end = inv
+            .args
+            .iter()
+            .find(|a| !a.value.starts_with('-'))
+            .map_or(inv.name.range, |a| a.range);
         let range = inv.name.range.cover(end);
         let fix = fix_for(checker, inst, &inv, manager);
         let target = manager.cache_dirs().first().copied().unwrap_or("");

@@ -193,7 +193,19 @@ fn check(checker: &mut Checker) {
                         &path,
                         &matched,
                     );
-                    let command = inv.command.range.slice(file.source).to_string();
+                    // The command with only the offending path.
+                    let command: Vec<&str> = std::iter::once(&*inv.name.value)
+                        .chain(
+                            inv.args
+                                .iter()
+                                .filter(|a| {
+                                    a.range == word.range
+                                        || !change.paths.iter().any(|p| p.range == a.range)
+                                })
+                                .map(|a| &*a.value),
+                        )
+                        .collect();
+                    let command = command.join(" ");
                     found.push((command, copy.index, word.range, fix));
                 }
             }

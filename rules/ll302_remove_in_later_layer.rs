@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::semantic::shell::fsops::{copy_writes, image_stages, is_within, resolve, workdirs};
-use crate::semantic::shell::paths::path_covers;
+use crate::semantic::shell::paths::{path_covers, pattern_covers};
 use crate::semantic::shell::pkgcache::{Action, Manager, classify};
 use crate::semantic::shell::programs::RM;
 use crate::semantic::shell::{Invocation, MountType, RunScript, Script};
@@ -75,7 +75,47 @@ struct Created {
     path: String,
     /// A directory whose contents were written too.
     dir: bool,
+    /// Which paths inside `path` it wrote.
+    inside: Inside,
 }
+
+/// What a directory creation wrote inside the directory.
+#[derive(Debug)]
+enum Inside {
+    /// Anything (a clone, a download directory, a cache, an app directory).
+    Any,
+    /// Only names matching these patterns (`COPY *.rpm /tmp/`).
+    Matching(Vec<String>),
+    /// Unknown: a copy into a shared system directory (`/etc`, `/usr/local`),
+    /// where other steps also write; only removals of the whole count.
+    Unknown,
+}
+
+/// Directories many steps write into.
+const SHARED_DIRS: &[&str] = &[
+    "/",
+    "/etc",
+    "/usr",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/lib",
+    "/usr/local/share",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/share",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/var",
+    "/var/lib",
+    "/opt",
+    "/tmp",
+    "/root",
+    "/home",
+    "/srv",
+    "/run",
+];
 
 fn known_cache(manager: Manager, inv: &Invocation, action: Action) -> Option<(&'static str, bool)> {
     let has = |flag: &str| inv.args.iter().any(|w| w.is(flag));
@@ -187,6 +227,8 @@ fn created_by(script: &Script, workdir: Option<&str>, mut push: impl FnMut(usize
 /// A deletion: the word to report, the pattern it removes, whether
 /// recursively.
 struct Removal {
+    /// Index of the command in the script.
+    at: usize,
     range: TextRange,
     text: String,
     pattern: String,
@@ -197,6 +239,7 @@ fn removals(script: &Script, workdir: Option<&str>) -> Vec<Removal> {
     let mut out = Vec::new();
     for inv in script.invocations() {
         let fixed = |path: &str| Removal {
+            at: inv.index,
             range: inv.command.range,
             text: inv.command.range_text(),
             pattern: path.to_string(),
@@ -218,6 +261,7 @@ fn removals(script: &Script, workdir: Option<&str>) -> Vec<Removal> {
                         continue;
                     };
                     out.push(Removal {
+                        at: inv.index,
                         range: operand.range,
                         text: format!("rm {}", operand.value),
                         pattern,
@@ -276,6 +320,25 @@ fn hits(removal: &Removal, created: &Created) -> bool {
     if !created.dir {
         return false;
     }
+    let base = removal.pattern.rsplit('/').next().unwrap_or("");
+    match &created.inside {
+        Inside::Any => {}
+        Inside::Unknown => return false,
+        Inside::Matching(patterns) => {
+            // The copied names sit directly in the directory.
+            let parent = removal
+                .pattern
+                .rsplit_once('/')
+                .map_or("", |(parent, _)| parent);
+            if parent != created.path
+                || !patterns
+                    .iter()
+                    .any(|p| pattern_covers(p, base) || pattern_covers(base, p))
+            {
+                return false;
+            }
+        }
+    }
     // Something inside a created directory: compare the literal prefix.
     let literal = removal
         .pattern
@@ -319,6 +382,7 @@ fn check(checker: &mut Checker) {
                         index,
                         path: copy.dest.clone(),
                         dir: false,
+                        inside: Inside::Any,
                     });
                 } else if copy.into_dir
                     && !copy.files.is_empty()
@@ -329,6 +393,7 @@ fn check(checker: &mut Checker) {
                             index,
                             path: f.clone(),
                             dir: false,
+                            inside: Inside::Any,
                         });
                     }
                 } else if copy.dest != "/" {
@@ -336,6 +401,7 @@ fn check(checker: &mut Checker) {
                         index,
                         path: copy.dest.clone(),
                         dir: true,
+                        inside: copy_inside(inst, &copy.dest),
                     });
                 }
                 continue;
@@ -349,37 +415,84 @@ fn check(checker: &mut Checker) {
             let Some(script) = run.script.as_ref() else {
                 continue;
             };
-            for removal in removals(script, workdir.as_deref()) {
+            let own_removals = removals(script, workdir.as_deref());
+            let mut own_created: Vec<(usize, Created)> = Vec::new();
+            created_by(script, workdir.as_deref(), |at, path, dir| {
+                own_created.push((
+                    at,
+                    Created {
+                        index,
+                        path,
+                        dir,
+                        inside: Inside::Any,
+                    },
+                ));
+            });
+            for removal in &own_removals {
+                // Written earlier in this same `RUN`: deleted in its own layer.
+                if own_created
+                    .iter()
+                    .any(|(at, c)| *at < removal.at && hits(removal, c))
+                {
+                    continue;
+                }
                 if let Some(hit) = created.iter().find(|c| hits(&removal, c)) {
                     let what = if path_covers(&removal.pattern, removal.recursive, &hit.path) {
                         hit.path.clone()
                     } else {
                         format!("{}`, part of `{}", removal.pattern, hit.path)
                     };
-                    found.push((removal, what, hit.index));
+                    found.push((removal.range, removal.text.clone(), what, hit.index));
                 }
             }
-            created_by(script, workdir.as_deref(), |at, path, dir| {
-                let cleaned = script.removal_after(at, &path).is_some()
-                    || (dir && script.removal_after(at, &format!("{path}/*")).is_some());
-                if !cleaned && !mounted(run, &path) && path != "/" {
-                    created.push(Created { index, path, dir });
+            for (at, made) in own_created {
+                let cleaned = own_removals
+                    .iter()
+                    .any(|r| r.at > at && path_covers(&r.pattern, r.recursive, &made.path))
+                    || (made.dir
+                        && script
+                            .removal_after(at, &format!("{}/*", made.path))
+                            .is_some());
+                if !cleaned && !mounted(run, &made.path) && made.path != "/" {
+                    created.push(made);
                 }
-            });
+            }
         }
     }
-    for (removal, path, index) in found {
+    for (range, text, path, index) in found {
         let (line, _) = file.lines_of(file.instructions[index].range);
         checker
             .report(
                 RemoveInLaterLayer {
-                    removal: removal.text,
+                    removal: text,
                     created: path,
                     line,
                 },
-                removal.range,
+                range,
             )
             .with_related(file.instructions[index].keyword.range, "written here");
+    }
+}
+
+/// What a directory `COPY` writes inside its destination.
+fn copy_inside(inst: &crate::syntax::Instruction, dest: &str) -> Inside {
+    let crate::syntax::Args::Paths { paths, .. } = &inst.args else {
+        return Inside::Unknown;
+    };
+    let sources = &paths[..paths.len().saturating_sub(1)];
+    let names: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            let v = s.value.trim_end_matches('/');
+            v.rsplit('/').next().unwrap_or(v).to_string()
+        })
+        .collect();
+    if !names.is_empty() && names.iter().all(|n| n.contains(['*', '?', '['])) {
+        Inside::Matching(names)
+    } else if SHARED_DIRS.contains(&dest) {
+        Inside::Unknown
+    } else {
+        Inside::Any
     }
 }
 

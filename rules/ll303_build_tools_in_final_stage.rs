@@ -223,7 +223,7 @@ fn removed_later(script: &Script, after: usize, name: &str, virtual_name: Option
 
 /// Toolchains fetched by URL (`rustup`, Go's release tarballs).
 fn toolchain_download(inv: &Invocation) -> Option<(&'static str, TextRange)> {
-    if matches!(inv.program(), "rustup-init" | "rustup") {
+    if inv.program() == "rustup-init" {
         return Some(("rustup", inv.name.range));
     }
     inv.args.iter().find_map(|w| {

@@ -24,8 +24,9 @@ declare_rule! {
     ///
     /// A source is checked by its name. When the build context is known
     /// (`layerlint check` loads it), a broad source such as `COPY . .` is
-    /// also resolved against the context and its `.dockerignore`, and every
-    /// secret file it would copy is named.
+    /// also resolved against the context and its `.dockerignore`, every
+    /// secret file it would copy is named, and a `.pem` or `.key` counts
+    /// only if it holds a `PRIVATE KEY`.
     ///
     /// ## Why is this bad?
     /// Anything copied into a layer stays in the image, even if a later
@@ -54,10 +55,11 @@ declare_rule! {
     /// RUN --mount=type=ssh --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
     /// ```
     ///
-    /// ## Differences from other tools
     /// Without a build context, `.npmrc` and `.pypirc` are not flagged by
     /// name: most hold only a registry address or `${NPM_TOKEN}`, which is
     /// read from the environment. With a context, their content is read.
+    /// Without one, a public key with a private-looking name
+    /// (`vendor.io-2026.key`) is flagged; the context settles it.
     pub struct SecretFileCopied { keyword: String, files: Vec<String>, via: Option<String> }
     code = "LL401", name = "secret-file-copied", aliases = [],
     category = Security, severity = Warning, fix = None,
@@ -201,7 +203,7 @@ fn secret_by_name(path: &str) -> bool {
     }
     let public = [
         "cert", "crt", "chain", "ca.", "ca-", "_ca", "-ca", "bundle", "pub", "gpg", "pgp", "asc",
-        "signing", "release", "archive", "repo", "trust", "root",
+        "signing", "release", "archive", "repo", "trust", "root", "dhparam", "ffdhe",
     ]
     .iter()
     .any(|w| lower.contains(w));
@@ -210,6 +212,21 @@ fn secret_by_name(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
         || lower.ends_with(".kubeconfig");
     key_like && !public
+}
+
+/// A `.pem`/`.key` in the context that holds no private key (a
+/// certificate, a public or signing key, DH parameters).
+fn public_key_file(context: &BuildContext, path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if !(lower.ends_with(".pem") || lower.ends_with(".key")) {
+        return false;
+    }
+    match std::fs::read(context.root().join(path)) {
+        Ok(bytes) => !bytes
+            .windows(b"PRIVATE KEY".len())
+            .any(|w| w == b"PRIVATE KEY"),
+        Err(_) => false,
+    }
 }
 
 /// `.npmrc`/`.pypirc` whose content holds a literal credential.
@@ -266,10 +283,14 @@ fn check(checker: &mut Checker) {
                 if value.starts_with("<<") || value.contains("://") || value.starts_with("git@") {
                     continue;
                 }
-                let named = secret_by_name(&value)
-                    || context.is_some_and(|c| {
-                        registry_config_with_token(c, value.trim_start_matches("./"))
-                    });
+                let relative = value.trim_start_matches("./");
+                let named = match context {
+                    Some(c) => {
+                        (secret_by_name(&value) && !public_key_file(c, relative))
+                            || registry_config_with_token(c, relative)
+                    }
+                    None => secret_by_name(&value),
+                };
                 if named {
                     found.push((
                         SecretFileCopied {
@@ -289,7 +310,10 @@ fn check(checker: &mut Checker) {
                     .included
                     .iter()
                     .map(|e| e.path())
-                    .filter(|p| secret_by_name(p) || registry_config_with_token(context, p))
+                    .filter(|p| {
+                        (secret_by_name(p) && !public_key_file(context, p))
+                            || registry_config_with_token(context, p)
+                    })
                     .map(str::to_owned)
                     .collect();
                 if !files.is_empty() {
@@ -432,6 +456,19 @@ mod tests {
         assert_eq!(
             lint_with_context(&excepted, "FROM node:22\nCOPY . .\n"),
             vec!["`COPY .` copies a secret into the image: `deploy/key.pem`"],
+        );
+
+        // A `.key` that holds a public key is not a secret.
+        let public: &[(&str, &str)] = &[
+            ("repo.io-2026.key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n"),
+            ("tls.key", "-----BEGIN RSA PRIVATE KEY-----\n"),
+        ];
+        assert_eq!(
+            lint_with_context(
+                public,
+                "FROM debian:12\nCOPY repo.io-2026.key tls.key /keys/\n"
+            ),
+            vec!["`COPY` copies a secret into the image: `tls.key`"],
         );
 
         // A `.npmrc` that reads its token from the environment is fine.

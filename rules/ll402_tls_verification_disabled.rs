@@ -16,7 +16,8 @@ declare_rule! {
     /// - `apk --allow-untrusted`; `apt-get --allow-unauthenticated`,
     ///   `--allow-insecure-repositories`, `-o Acquire::https::Verify-Peer=false`
     ///   and similar `-o` settings; `yum`/`dnf --nogpgcheck`,
-    ///   `--setopt=sslverify=0`/`gpgcheck=0`; `rpm --nosignature`;
+    ///   `--setopt=sslverify=0`/`gpgcheck=0` (also through `yum-config-manager`);
+    ///   `rpm --nosignature`;
     ///   `zypper --no-gpg-checks`;
     /// - the variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`,
     ///   `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL=false` and
@@ -223,6 +224,22 @@ fn invocation(inv: &Invocation, found: &mut Vec<(String, TextRange)>) {
                 }
             }
         }
+        ("yum-config-manager" | "dnf-config-manager", _) => {
+            let words = inv.args;
+            for (i, word) in words.iter().enumerate() {
+                let (setting, range) = match word.value.strip_prefix("--setopt") {
+                    Some(rest) if rest.starts_with('=') => (rest[1..].to_string(), word.range),
+                    Some("") => match words.get(i + 1) {
+                        Some(next) => (next.value.to_string(), word.range.cover(next.range)),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                if insecure_setopt(&setting) {
+                    found.push((format!("--setopt={setting}"), range));
+                }
+            }
+        }
         ("rpm", _) => {
             for word in inv.args {
                 if word.is("--nosignature") || word.is("--nodigest") {
@@ -403,6 +420,7 @@ mod tests {
                     "FROM fedora:40\nRUN dnf install -y --nogpgcheck https://example.com/x.rpm\n",
                     "FROM centos:7\nRUN yum --setopt=sslverify=0 install -y x\n",
                     "FROM centos:7\nRUN rpm -ivh --nosignature x.rpm\n",
+                    "FROM centos:7\nRUN yum-config-manager --save --setopt=\\*.sslverify=false\n",
                     "FROM opensuse/leap:15.6\nRUN zypper --no-gpg-checks install -y x\n",
                     "FROM alpine:3.20\nRUN sudo sh -c 'curl --insecure https://example.com'\n",
                     "FROM alpine:3.20\nRUN [\"curl\", \"-k\", \"https://example.com\"]\n",
