@@ -193,7 +193,8 @@ fn invocation(inv: &Invocation, found: &mut Vec<(String, TextRange)>) {
     match (program, &parsed) {
         ("curl", Some(p)) => flag(p, &["insecure", "proxy-insecure"]),
         ("wget", Some(p)) => flag(p, &["no-check-certificate"]),
-        ("apk", Some(p)) => flag(p, &["allow-untrusted"]),
+        // `apk index --allow-untrusted` indexes packages built locally.
+        ("apk", Some(p)) if p.subcommand() != Some("index") => flag(p, &["allow-untrusted"]),
         ("zypper", Some(p)) => flag(p, &["no-gpg-checks"]),
         ("pip" | "pip3" | "pip2", Some(p)) => {
             flag(p, &["trusted-host"]);
@@ -438,6 +439,7 @@ mod tests {
                     "FROM python:3.12\nRUN pip install --index-url https://mirror.example.com/simple x\n",
                     "FROM alpine:3.20\nRUN echo --insecure -k\n",
                     "FROM alpine:3.20\nRUN grep -k x y\n",
+                    "FROM alpine:3.20\nRUN apk index --allow-untrusted -o /tmp/APKINDEX.tar.gz /tmp/pkgs/*.apk\n",
                     "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN Invoke-WebRequest -SkipCertificateCheck https://example.com\n",
                 ],
                 fixes: &[],
