@@ -436,7 +436,7 @@ fn check(checker: &mut Checker) {
                 {
                     continue;
                 }
-                if let Some(hit) = created.iter().find(|c| hits(&removal, c)) {
+                if let Some(hit) = created.iter().find(|c| hits(removal, c)) {
                     let what = if path_covers(&removal.pattern, removal.recursive, &hit.path) {
                         hit.path.clone()
                     } else {

@@ -216,6 +216,7 @@ fn secret_by_name(path: &str) -> bool {
 
 /// A `.pem`/`.key` in the context that holds no private key (a
 /// certificate, a public or signing key, DH parameters).
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // compared lowercased
 fn public_key_file(context: &BuildContext, path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     if !(lower.ends_with(".pem") || lower.ends_with(".key")) {
