@@ -208,6 +208,7 @@ mod tests {
                     "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
                     "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
                     "FROM python:3.12\nUSER app\nRUN pip install --user x\n",
+                    "FROM node:22\nRUN <<EOF\nset -e\nnpm ci\nnpm run build\nEOF\n",
                     "FROM python:3.12\nRUN --mount=type=cache,target=/root/.npm pip install x && npm ci\n",
                 ],
                 good: &[
@@ -220,6 +221,7 @@ mod tests {
                     "FROM node:22\nRUN npm run build\n",
                     "FROM golang:1.23\nRUN go version\n",
                     "FROM debian:12\nRUN apt-get remove -y curl\n",
+                    "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN pip install flask\n",
                 ],
                 fixes: &[
                     (

@@ -292,6 +292,7 @@ mod tests {
                     "FROM eclipse-temurin:21-jre\nCOPY target/app.jar /opt/app/app.jar\nRUN chmod 0644 /opt/app/app.jar\n",
                     "FROM ruby:3.3\nCOPY --chown=app . /app\nRUN chmod -R g+w /app/tmp\n",
                     "FROM php:8.3-apache\nCOPY . /var/www/html/\nRUN chown -R www-data:www-data /var/www\n",
+                    "FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN <<EOF\nset -e\ncargo build --release\nchown -R nobody .\nEOF\n",
                 ],
                 good: &[
                     "FROM node:22-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\n",
@@ -301,6 +302,8 @@ mod tests {
                     "FROM alpine:3.20\nCOPY . /app\nRUN chown -R app /data\n",
                     "FROM golang:1.23 AS build\nCOPY . /src\nRUN chown -R nobody /src\nFROM scratch\nCOPY --from=build /src/app /app\n",
                     "FROM alpine:3.20\nRUN chmod +x /usr/local/bin/x\nCOPY x /usr/local/bin/x.sh\n",
+                    "FROM alpine:3.20\nCOPY run.sh /\nRUN --mount=type=cache,target=/root/.cache <<EOF\nset -e\nmkdir -p /data\nchmod 755 /data\nEOF\n",
+                    "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCOPY app.ps1 C:/app/\nRUN icacls C:/app/app.ps1 /grant Users:F\n",
                 ],
                 fixes: &[
                     (

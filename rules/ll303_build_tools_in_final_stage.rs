@@ -312,6 +312,7 @@ mod tests {
                     "FROM rockylinux:9\nRUN dnf install -y gcc-c++ openssl-devel && dnf clean all\n",
                     "FROM debian:12\nRUN curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y\n",
                     "FROM debian:12 AS base\nRUN apt-get install -y cmake\nFROM base\nCMD [\"app\"]\n",
+                    "FROM python:3.12-slim\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends gcc\nrm -rf /var/lib/apt/lists/*\nEOF\n",
                     "FROM golang:1.23 AS build\nRUN go build -o /app\nFROM debian:12\nRUN apt-get install -y gcc-12 clang-17 make cmake autoconf automake\n",
                 ],
                 good: &[
@@ -322,6 +323,7 @@ mod tests {
                     "FROM debian:12\nRUN apt-get install -y curl ca-certificates libpq5 udev\n",
                     "FROM debian:12\nRUN apt-get install -y $BUILD_DEPS\n",
                     "FROM debian:12 AS tools\nRUN apt-get install -y gcc\nFROM debian:12\nCMD [\"app\"]\n",
+                    "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN choco install -y make\n",
                 ],
                 fixes: &[],
             },
