@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::fix::{Edit, Fix};
 use crate::semantic::shell::fsops::{
-    CopyWrite, copy_writes, image_stages, is_within, resolve, workdirs,
+    CopyWrite, SHARED_DIRS, copy_writes, image_stages, is_within, resolve, workdirs,
 };
 use crate::semantic::shell::{Invocation, RunForm, ShellWord};
 use crate::syntax::{Keyword, TextRange};
@@ -14,7 +14,10 @@ declare_rule! {
     /// directory (or a directory around or inside it), or on a copied file
     /// by name (`COPY entrypoint.sh /` then `RUN chmod +x /entrypoint.sh`).
     /// Only stages that end up in the image are checked (the last stage, or
-    /// the `--target` stage, and the stages it is built `FROM`).
+    /// the `--target` stage, and the stages it is built `FROM`). A path
+    /// inside a directory copied into a shared system directory (`COPY
+    /// conf/ /etc/`, then `chown -R /etc/nginx`) is not counted: packages
+    /// write there too, so the path is not known to come from the copy.
     ///
     /// ## Why is this bad?
     /// Changing a file's owner or mode in a new layer stores a second copy
@@ -140,7 +143,11 @@ fn read_change<'s, 'a>(inv: &Invocation<'s, 'a>) -> Option<Change<'s, 'a>> {
 fn touches(change: &Change, path: &str, copy: &CopyWrite) -> bool {
     if change.recursive {
         is_within(&copy.dest, path)
-            || (!copy.files.contains(&copy.dest) && is_within(path, &copy.dest))
+            // Inside a copied directory; in `/etc` or `/usr/local` other
+            // steps write too, so the path is not known to be copied.
+            || (!copy.files.contains(&copy.dest)
+                && !SHARED_DIRS.contains(&copy.dest.as_str())
+                && is_within(path, &copy.dest))
             || copy.files.iter().any(|f| is_within(f, path))
     } else {
         copy.files.iter().any(|f| f == path)
@@ -300,6 +307,7 @@ mod tests {
                     "FROM alpine:3.20\nRUN mkdir /data && chown -R app /data\n",
                     "FROM alpine:3.20\nCOPY app /app\nRUN chown app /app\n",
                     "FROM alpine:3.20\nCOPY . /app\nRUN chown -R app /data\n",
+                    "FROM alpine:3.20\nCOPY conf/etc/ /etc/\nRUN apk add nginx && chown -R nginx /etc/nginx\n",
                     "FROM golang:1.23 AS build\nCOPY . /src\nRUN chown -R nobody /src\nFROM scratch\nCOPY --from=build /src/app /app\n",
                     "FROM alpine:3.20\nRUN chmod +x /usr/local/bin/x\nCOPY x /usr/local/bin/x.sh\n",
                     "FROM alpine:3.20\nCOPY run.sh /\nRUN --mount=type=cache,target=/root/.cache <<EOF\nset -e\nmkdir -p /data\nchmod 755 /data\nEOF\n",

@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::fsops::{copy_writes, image_stages, is_within, resolve, workdirs};
+use crate::semantic::shell::fsops::{
+    SHARED_DIRS, copy_writes, image_stages, is_within, resolve, workdirs,
+};
 use crate::semantic::shell::paths::{path_covers, pattern_covers};
 use crate::semantic::shell::pkgcache::{Action, Manager, classify};
 use crate::semantic::shell::programs::RM;
@@ -90,32 +92,6 @@ enum Inside {
     /// where other steps also write; only removals of the whole count.
     Unknown,
 }
-
-/// Directories many steps write into.
-const SHARED_DIRS: &[&str] = &[
-    "/",
-    "/etc",
-    "/usr",
-    "/usr/local",
-    "/usr/local/bin",
-    "/usr/local/lib",
-    "/usr/local/share",
-    "/usr/bin",
-    "/usr/sbin",
-    "/usr/lib",
-    "/usr/share",
-    "/bin",
-    "/sbin",
-    "/lib",
-    "/var",
-    "/var/lib",
-    "/opt",
-    "/tmp",
-    "/root",
-    "/home",
-    "/srv",
-    "/run",
-];
 
 fn known_cache(manager: Manager, inv: &Invocation, action: Action) -> Option<(&'static str, bool)> {
     let has = |flag: &str| inv.args.iter().any(|w| w.is(flag));

@@ -27,6 +27,33 @@ pub fn resolve(base: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// Directories many steps write into (package installs, other copies), so
+/// a path inside one is not known to come from a given `COPY`.
+pub const SHARED_DIRS: &[&str] = &[
+    "/",
+    "/etc",
+    "/usr",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/lib",
+    "/usr/local/share",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/share",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/var",
+    "/var/lib",
+    "/opt",
+    "/tmp",
+    "/root",
+    "/home",
+    "/srv",
+    "/run",
+];
+
 /// `inner` is `outer` or below it (both resolved).
 pub fn is_within(inner: &str, outer: &str) -> bool {
     outer == "/"
