@@ -73,6 +73,15 @@ pub mod ll113_json_args_malformed;
 pub mod ll114_unused_suppression;
 pub mod ll201_copy_context_before_install;
 pub mod ll202_volatile_arg_before_run;
+pub mod ll203_package_index_update_alone;
+pub mod ll204_add_remote_without_checksum;
+pub mod ll205_missing_cache_mount;
+pub mod ll301_chown_in_separate_layer;
+pub mod ll302_remove_in_later_layer;
+pub mod ll303_build_tools_in_final_stage;
+pub mod ll401_secret_file_copied;
+pub mod ll402_tls_verification_disabled;
+pub mod ll403_expose_ssh;
 pub mod ll501_copy_ignored_file;
 pub mod ll502_dockerignore_missing;
 pub mod ll503_copy_source_missing;
@@ -160,6 +169,15 @@ pub static RULES: &[&RuleEntry] = &[
     &ll114_unused_suppression::RULE,
     &ll201_copy_context_before_install::RULE,
     &ll202_volatile_arg_before_run::RULE,
+    &ll203_package_index_update_alone::RULE,
+    &ll204_add_remote_without_checksum::RULE,
+    &ll205_missing_cache_mount::RULE,
+    &ll301_chown_in_separate_layer::RULE,
+    &ll302_remove_in_later_layer::RULE,
+    &ll303_build_tools_in_final_stage::RULE,
+    &ll401_secret_file_copied::RULE,
+    &ll402_tls_verification_disabled::RULE,
+    &ll403_expose_ssh::RULE,
     &ll501_copy_ignored_file::RULE,
     &ll502_dockerignore_missing::RULE,
     &ll503_copy_source_missing::RULE,

@@ -16,10 +16,12 @@
 
 pub mod dialect;
 pub mod dump;
+pub mod fsops;
 pub mod invocation;
 pub mod mounts;
 pub mod packages;
 pub mod paths;
+pub mod pkgcache;
 pub mod programs;
 pub mod run;
 pub mod script;
