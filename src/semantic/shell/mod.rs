@@ -20,6 +20,7 @@ pub mod invocation;
 pub mod mounts;
 pub mod paths;
 pub mod programs;
+pub mod rpm;
 pub mod run;
 pub mod script;
 pub mod text;

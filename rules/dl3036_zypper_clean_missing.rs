@@ -1,0 +1,129 @@
+use crate::declare_rule;
+use crate::engine::{Checker, Violation};
+use crate::semantic::shell::rpm::{RpmCommand, cache_handled};
+use crate::syntax::Instruction;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `RUN` that installs packages with `zypper` and leaves its
+    /// cache behind: no `zypper clean` (`zypper cc`) after the install, no
+    /// removal of `/var/cache/zypp`, and no cache mount over it.
+    ///
+    /// ## Why is this bad?
+    /// zypper keeps repository metadata (and, with `keeppackages`, the
+    /// downloaded packages) in `/var/cache/zypp`. Left in the layer, they
+    /// add megabytes to the image and nothing the image needs.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM opensuse/leap:15.6
+    /// RUN zypper -n install httpd=2.4.58
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM opensuse/leap:15.6
+    /// RUN zypper -n install httpd=2.4.58 && zypper clean -a
+    /// ```
+    ///
+    /// or keep the cache out of the image, and across builds, with a cache
+    /// mount:
+    /// ```dockerfile
+    /// FROM opensuse/leap:15.6
+    /// RUN --mount=type=cache,target=/var/cache/zypp zypper -n install httpd=2.4.58
+    /// ```
+    ///
+    /// The clean must come after the (last) install in the same `RUN`; a
+    /// later `RUN` cannot shrink the layer. The finding points at the last
+    /// install that nothing cleans after.
+    ///
+    /// ## Differences from hadolint
+    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/zypp` (or a directory
+    ///   above) satisfies the rule: the cache never reaches the image
+    ///   (hadolint issues #497 and #943).
+    /// - An `rm -rf` of `/var/cache/zypp` or its contents counts as a clean
+    ///   (hadolint wants `zypper clean`).
+    /// - Commands run through `sudo`, `sh -c` and the like are checked, and
+    ///   `install -t pattern` counts as an install. Scripts for PowerShell or
+    ///   `cmd` are skipped.
+    pub struct ZypperCleanMissing { command: String }
+    code = "DL3036", name = "zypper-clean-missing", aliases = [],
+    category = Size, severity = Warning, fix = None,
+    visits = [Run],
+}
+
+impl Violation for ZypperCleanMissing {
+    fn message(&self) -> String {
+        format!(
+            "`{}` without `zypper clean` after it: the package cache stays in the layer",
+            self.command
+        )
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("Run `zypper clean` at the end of the same `RUN`, or use a cache mount".to_string())
+    }
+}
+
+/// The program whose `clean` empties the cache.
+const CLEANERS: &[&str] = &["zypper"];
+/// Where zypper keeps it.
+const CACHE_DIRS: &[&str] = &["/var/cache/zypp"];
+
+fn check(checker: &mut Checker, _inst: &Instruction) {
+    let Some(run) = checker.shell().run(checker.instruction_index()) else {
+        return;
+    };
+    let Some(script) = &run.script else {
+        return;
+    };
+    // The last install without a clean after it: a clean after it covers
+    // the installs before too.
+    let last = RpmCommand::all_in(script, &["zypper"])
+        .filter(|c| c.action.installs())
+        .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
+        .last();
+    if let Some(cmd) = last {
+        checker.report(
+            ZypperCleanMissing {
+                command: cmd.describe(),
+            },
+            cmd.command_range(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{Cases, test_rule};
+
+    #[test]
+    fn cases() {
+        test_rule(
+            &super::RULE,
+            Cases {
+                bad: &[
+                    "FROM opensuse/leap\nRUN zypper -n install httpd=2.4.58\n",
+                    "FROM opensuse/leap\nRUN zypper clean && zypper -n in curl=8\n",
+                    "FROM opensuse/leap\nRUN zypper -n in -t pattern devel_basis\n",
+                    "FROM opensuse/leap\nRUN zypper -n in curl=8 && rm -rf /tmp/*\n",
+                    "FROM opensuse/leap\nRUN --mount=type=cache,target=/var/cache/dnf zypper -n in curl=8\n",
+                    "FROM opensuse/leap\nRUN <<EOF\nzypper -n in curl=8\nEOF\n",
+                    "FROM opensuse/leap\nONBUILD RUN zypper -n in curl=8\n",
+                ],
+                good: &[
+                    "FROM opensuse/leap\nRUN zypper -n install httpd=2.4.58 && zypper clean -a\n",
+                    "FROM opensuse/leap\nRUN zypper -n in curl=8 && zypper cc\n",
+                    "FROM opensuse/leap\nRUN zypper -n in curl=8 && zypper --quiet clean --all\n",
+                    "FROM opensuse/leap\nRUN zypper -n in curl=8 && rm -rf /var/cache/zypp/*\n",
+                    "FROM opensuse/leap\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n in curl=8\n",
+                    "FROM opensuse/leap\nRUN --mount=id=zypp,target=/var/cache/zypp,type=cache,sharing=locked \\\n    zypper -n in curl=8\n",
+                    "FROM opensuse/leap\nRUN <<EOF\nzypper -n in curl=8\nzypper clean\nEOF\n",
+                    "FROM opensuse/leap\nRUN zypper -n ref && zypper -n up\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN zypper -n in curl\n",
+                ],
+                fixes: &[],
+            },
+        );
+    }
+}

@@ -1,0 +1,144 @@
+use crate::declare_rule;
+use crate::engine::{Checker, Violation};
+use crate::semantic::shell::rpm::{DNF_PROGRAMS, RpmCommand, cache_handled};
+use crate::syntax::Instruction;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `RUN` that installs packages with `dnf` or `microdnf` and
+    /// leaves the package cache behind: no `dnf clean all` after the
+    /// install, no removal of `/var/cache/dnf`, and no cache mount over it.
+    ///
+    /// ## Why is this bad?
+    /// dnf keeps repository metadata (and, depending on the configuration,
+    /// the downloaded packages) in `/var/cache/dnf` (`/var/cache/yum` for
+    /// microdnf and older dnf). Left in the layer, they add tens of
+    /// megabytes to the image and nothing the image needs.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM fedora:40
+    /// RUN dnf install -y httpd-2.4.62
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM fedora:40
+    /// RUN dnf install -y httpd-2.4.62 && dnf clean all
+    /// ```
+    ///
+    /// or keep the cache out of the image, and across builds, with a cache
+    /// mount:
+    /// ```dockerfile
+    /// FROM fedora:40
+    /// RUN --mount=type=cache,target=/var/cache/dnf dnf install -y httpd-2.4.62
+    /// ```
+    ///
+    /// The clean must come after the (last) install in the same `RUN`; a
+    /// later `RUN` cannot shrink the layer. `clean all` by `dnf`, `dnf5`,
+    /// `microdnf` or `yum`, and an `rm -rf` of `/var/cache/dnf`,
+    /// `/var/cache/yum` or their contents all count. The finding points at
+    /// the last install that nothing cleans after.
+    ///
+    /// ## Differences from hadolint
+    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/dnf` or `/var/cache/yum`
+    ///   (or a directory above) satisfies the rule: the cache never reaches
+    ///   the image (hadolint issues #497 and #943).
+    /// - hadolint accepts any `dnf clean` (`dnf clean metadata` too) and any
+    ///   `rm -rf` (of any path); here the clean must be `clean all` or the
+    ///   removal must cover the cache directory. hadolint wants the clean
+    ///   from the same program as the install (`microdnf clean all` after
+    ///   `dnf install` is flagged there); they share the cache, so any of
+    ///   them counts here.
+    /// - `groupinstall`, `localinstall`, `reinstall`, `group install`,
+    ///   `module install` and `dnf5` are checked; so are commands run
+    ///   through `sudo`, `sh -c` and the like. Scripts for PowerShell or
+    ///   `cmd` are skipped.
+    pub struct DnfCleanMissing { command: String, program: String }
+    code = "DL3040", name = "dnf-clean-missing", aliases = [],
+    category = Size, severity = Warning, fix = None,
+    visits = [Run],
+}
+
+impl Violation for DnfCleanMissing {
+    fn message(&self) -> String {
+        format!(
+            "`{}` without `{} clean all` after it: the package cache stays in the layer",
+            self.command, self.program
+        )
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("Run `dnf clean all` (`microdnf clean all`) at the end of the same `RUN`, or use a cache mount".to_string())
+    }
+}
+
+/// The programs whose `clean all` empties dnf's cache.
+const CLEANERS: &[&str] = &["dnf", "dnf5", "microdnf", "yum"];
+/// Where dnf (`/var/cache/dnf`) and microdnf or older dnf keep it.
+const CACHE_DIRS: &[&str] = &["/var/cache/dnf", "/var/cache/yum"];
+
+fn check(checker: &mut Checker, _inst: &Instruction) {
+    let Some(run) = checker.shell().run(checker.instruction_index()) else {
+        return;
+    };
+    let Some(script) = &run.script else {
+        return;
+    };
+    // The last install without a clean after it: a clean after it covers
+    // the installs before too.
+    let last = RpmCommand::all_in(script, DNF_PROGRAMS)
+        .filter(|c| c.action.installs())
+        .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
+        .last();
+    if let Some(cmd) = last {
+        checker.report(
+            DnfCleanMissing {
+                command: cmd.describe(),
+                program: cmd.invocation.program().to_string(),
+            },
+            cmd.command_range(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{Cases, test_rule};
+
+    #[test]
+    fn cases() {
+        test_rule(
+            &super::RULE,
+            Cases {
+                bad: &[
+                    "FROM fedora:40\nRUN dnf install -y httpd-2.4.62\n",
+                    "FROM fedora:40\nRUN dnf clean all && dnf install -y a-1\n",
+                    "FROM fedora:40\nRUN dnf install -y a-1 && dnf clean packages\n",
+                    "FROM fedora:40\nRUN dnf install -y a-1 && rm -rf /tmp/*\n",
+                    "FROM ubi9/ubi-minimal\nRUN microdnf install -y a-1\n",
+                    "FROM fedora:40\nRUN --mount=type=cache,target=/root/.cache/pip dnf install -y a-1\n",
+                    "FROM fedora:40\nRUN --mount=type=bind,target=/var/cache/dnf dnf install -y a-1 && dnf5 install -y b-1\n",
+                    "FROM fedora:40\nRUN <<EOF\ndnf install -y a-1\nEOF\n",
+                    "FROM fedora:40\nONBUILD RUN dnf module install -y nodejs:20\n",
+                ],
+                good: &[
+                    "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
+                    "FROM ubi9/ubi-minimal\nRUN microdnf install -y a-1 && microdnf clean all\n",
+                    "FROM ubi9/ubi-minimal\nRUN microdnf install -y a-1 && rm -rf /var/cache/yum\n",
+                    "FROM fedora:40\nRUN dnf install -y a-1 && rm -rf /var/cache/dnf/*\n",
+                    "FROM fedora:40\nRUN dnf install -y a-1 && yum clean all\n",
+                    "FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y a-1\n",
+                    "FROM fedora:40\nRUN --mount=type=cache,sharing=locked,target=/var/cache/dnf,id=dnf \\\n    dnf install -y a-1\n",
+                    "FROM fedora:40\nRUN --mount=target=/var/cache/yum,type=cache microdnf install -y a-1\n",
+                    "FROM fedora:40\nRUN <<EOF\nset -eux\ndnf install -y a-1\ndnf clean all\nEOF\n",
+                    "FROM fedora:40\nRUN dnf upgrade -y && dnf makecache\n",
+                    "FROM fedora:40\nRUN yum install -y a-1\n",
+                    "FROM fedora:40\nRUN --mount=type=tmpfs,target=/var/cache/dnf dnf install -y a-1\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN dnf install -y a-1\n",
+                ],
+                fixes: &[],
+            },
+        );
+    }
+}
