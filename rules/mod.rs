@@ -17,10 +17,13 @@ pub mod dl3025_json_args_recommended;
 pub mod dl3029_from_platform_flag;
 pub mod dl3030_yum_missing_yes;
 pub mod dl3032_yum_clean_missing;
+pub mod dl3033_yum_unpinned;
 pub mod dl3034_zypper_missing_non_interactive;
 pub mod dl3036_zypper_clean_missing;
+pub mod dl3037_zypper_unpinned;
 pub mod dl3038_dnf_missing_yes;
 pub mod dl3040_dnf_clean_missing;
+pub mod dl3041_dnf_unpinned;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3048_invalid_label_key;
@@ -53,10 +56,13 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3029_from_platform_flag::RULE,
     &dl3030_yum_missing_yes::RULE,
     &dl3032_yum_clean_missing::RULE,
+    &dl3033_yum_unpinned::RULE,
     &dl3034_zypper_missing_non_interactive::RULE,
     &dl3036_zypper_clean_missing::RULE,
+    &dl3037_zypper_unpinned::RULE,
     &dl3038_dnf_missing_yes::RULE,
     &dl3040_dnf_clean_missing::RULE,
+    &dl3041_dnf_unpinned::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3048_invalid_label_key::RULE,

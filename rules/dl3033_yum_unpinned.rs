@@ -1,0 +1,136 @@
+use crate::declare_rule;
+use crate::engine::{Checker, Violation};
+use crate::semantic::shell::rpm::{RpmAction, RpmCommand, YUM_PROGRAMS, rpm_operand_pinned};
+use crate::syntax::Instruction;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a package in `yum install` without a version
+    /// (`httpd` rather than `httpd-2.4.6`), and a module in
+    /// `yum module install` without a stream (`nodejs` rather than
+    /// `nodejs:18`).
+    ///
+    /// ## Why is this bad?
+    /// Without a version, yum installs whatever is newest when the image is
+    /// built: two builds of the same commit can get different packages, and
+    /// a new release can break the build or the image without any change
+    /// to the Dockerfile.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM centos:7
+    /// RUN yum install -y httpd && yum clean all
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM centos:7
+    /// RUN yum install -y httpd-2.4.6 && yum clean all
+    /// ```
+    ///
+    /// A version starts at the first `-` followed by a digit
+    /// (`httpd-2.4.6-99.el7`); `.rpm` files name their version. Groups
+    /// (`groupinstall`, `@group`) cannot be pinned and are not checked.
+    ///
+    /// ## Differences from hadolint
+    /// - hadolint takes any `-` for a version separator, so `python3-pip`
+    ///   passes there; here it is flagged, as dnf's rule in hadolint (DL3041)
+    ///   does.
+    /// - Option values are not packages: `--setopt tsflags=nodocs` or
+    ///   `-x pkg` are not flagged (hadolint reads the value as a package).
+    /// - Operands built from variables (`$PACKAGES`) are not judged: their
+    ///   value is only known when the shell runs; hadolint flags them.
+    /// - Each unpinned package is reported at its word (hadolint reports the
+    ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
+    ///   checked, and `ONBUILD RUN`. Scripts for PowerShell or `cmd` are
+    ///   skipped.
+    pub struct YumUnpinned { package: String, module: bool }
+    code = "DL3033", name = "yum-unpinned", aliases = [],
+    category = Reproducibility, severity = Warning, fix = None,
+    visits = [Run],
+}
+
+impl Violation for YumUnpinned {
+    fn message(&self) -> String {
+        if self.module {
+            format!("Module `{}` is installed without a stream", self.package)
+        } else {
+            format!("`{}` is installed without a version", self.package)
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(if self.module {
+            format!("Name the stream: `{}:<stream>`", self.package)
+        } else {
+            format!("Pin the version: `{}-<version>`", self.package)
+        })
+    }
+}
+
+fn check(checker: &mut Checker, _inst: &Instruction) {
+    let Some(run) = checker.shell().run(checker.instruction_index()) else {
+        return;
+    };
+    let Some(script) = &run.script else {
+        return;
+    };
+    for cmd in RpmCommand::all_in(script, YUM_PROGRAMS) {
+        let module = match cmd.action {
+            RpmAction::Install => false,
+            RpmAction::ModuleInstall => true,
+            _ => continue,
+        };
+        for word in &cmd.operands {
+            if word.value.starts_with('@') {
+                continue;
+            }
+            if rpm_operand_pinned(word, module) == Some(false) {
+                checker.report(
+                    YumUnpinned {
+                        package: word.value.to_string(),
+                        module,
+                    },
+                    word.range,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{Cases, test_rule};
+
+    #[test]
+    fn cases() {
+        test_rule(
+            &super::RULE,
+            Cases {
+                bad: &[
+                    "FROM centos:7\nRUN yum install -y httpd && yum clean all\n",
+                    "FROM centos:7\nRUN yum install -y httpd-2.4.6 python3-pip && yum clean all\n",
+                    "FROM centos:7\nRUN yum -y --setopt tsflags=nodocs install 'gcc-c++' && yum clean all\n",
+                    "FROM centos:7\nRUN yum module install -y nodejs && yum clean all\n",
+                    "FROM centos:7\nRUN sudo yum reinstall -y tzdata\n",
+                    "FROM centos:7\nRUN <<EOF\nyum install -y \\\n  httpd\nEOF\n",
+                    "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"httpd\"]\n",
+                ],
+                good: &[
+                    "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+                    "FROM centos:7\nRUN yum install -y httpd-2.4.6-99.el7.centos.1 && yum clean all\n",
+                    "FROM centos:7\nRUN yum install -y https://example.com/epel-release-latest-7.noarch.rpm\n",
+                    "FROM centos:7\nRUN yum localinstall -y /tmp/app.rpm\n",
+                    "FROM centos:7\nRUN yum module install -y nodejs:18/common\n",
+                    "FROM centos:7\nRUN yum groupinstall -y 'Development Tools'\n",
+                    "FROM centos:7\nRUN yum install -y @development\n",
+                    "FROM centos:7\nRUN yum install -y $PACKAGES\n",
+                    "FROM centos:7\nRUN yum -x kernel -y update\n",
+                    "FROM centos:7\nRUN dnf install -y httpd\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN yum install -y httpd\n",
+                ],
+                fixes: &[],
+            },
+        );
+    }
+}

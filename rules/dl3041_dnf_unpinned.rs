@@ -1,0 +1,135 @@
+use crate::declare_rule;
+use crate::engine::{Checker, Violation};
+use crate::semantic::shell::rpm::{DNF_PROGRAMS, RpmAction, RpmCommand, rpm_operand_pinned};
+use crate::syntax::Instruction;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a package in `dnf install` or `microdnf install` without a
+    /// version (`httpd` rather than `httpd-2.4.62`), and a module in
+    /// `dnf module install` without a stream (`nodejs` rather than
+    /// `nodejs:20`).
+    ///
+    /// ## Why is this bad?
+    /// Without a version, dnf installs whatever is newest when the image is
+    /// built: two builds of the same commit can get different packages, and
+    /// a new release can break the build or the image without any change
+    /// to the Dockerfile.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM fedora:40
+    /// RUN dnf install -y httpd && dnf clean all
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM fedora:40
+    /// RUN dnf install -y httpd-2.4.62 && dnf clean all
+    /// ```
+    ///
+    /// A version starts at the first `-` followed by a digit
+    /// (`httpd-2.4.62-1.fc40`); `.rpm` files name their version. Groups
+    /// (`group install`, `@group`) cannot be pinned and are not checked.
+    ///
+    /// ## Differences from hadolint
+    /// - hadolint takes `name-v2` style suffixes made of letters, digits and
+    ///   `.~^_:+` for a version when one part starts with a digit, so
+    ///   `java-1.8.0-openjdk` passes both there and here, but `foo-1.0*`
+    ///   (a pattern) passes only here.
+    /// - Option values are not packages: `--setopt install_weak_deps=0` or
+    ///   `-x pkg` are not flagged (hadolint reads the value as a package).
+    /// - Operands built from variables (`$PACKAGES`) are not judged: their
+    ///   value is only known when the shell runs; hadolint flags them.
+    /// - Each unpinned package is reported at its word (hadolint reports the
+    ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
+    ///   checked, and `dnf5`. Scripts for PowerShell or `cmd` are skipped.
+    pub struct DnfUnpinned { package: String, module: bool }
+    code = "DL3041", name = "dnf-unpinned", aliases = [],
+    category = Reproducibility, severity = Warning, fix = None,
+    visits = [Run],
+}
+
+impl Violation for DnfUnpinned {
+    fn message(&self) -> String {
+        if self.module {
+            format!("Module `{}` is installed without a stream", self.package)
+        } else {
+            format!("`{}` is installed without a version", self.package)
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(if self.module {
+            format!("Name the stream: `{}:<stream>`", self.package)
+        } else {
+            format!("Pin the version: `{}-<version>`", self.package)
+        })
+    }
+}
+
+fn check(checker: &mut Checker, _inst: &Instruction) {
+    let Some(run) = checker.shell().run(checker.instruction_index()) else {
+        return;
+    };
+    let Some(script) = &run.script else {
+        return;
+    };
+    for cmd in RpmCommand::all_in(script, DNF_PROGRAMS) {
+        let module = match cmd.action {
+            RpmAction::Install => false,
+            RpmAction::ModuleInstall => true,
+            _ => continue,
+        };
+        for word in &cmd.operands {
+            if word.value.starts_with('@') {
+                continue;
+            }
+            if rpm_operand_pinned(word, module) == Some(false) {
+                checker.report(
+                    DnfUnpinned {
+                        package: word.value.to_string(),
+                        module,
+                    },
+                    word.range,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{Cases, test_rule};
+
+    #[test]
+    fn cases() {
+        test_rule(
+            &super::RULE,
+            Cases {
+                bad: &[
+                    "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all\n",
+                    "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 python3-pip && dnf clean all\n",
+                    "FROM fedora:40\nRUN dnf -y --setopt install_weak_deps=0 install 'dnf-command(config-manager)'\n",
+                    "FROM fedora:40\nRUN dnf module install -y nodejs && dnf clean all\n",
+                    "FROM ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all\n",
+                    "FROM fedora:40\nRUN <<EOF\ndnf install -y \\\n  httpd\nEOF\n",
+                    "FROM fedora:40\nONBUILD RUN dnf5 install -y httpd\n",
+                ],
+                good: &[
+                    "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
+                    "FROM fedora:40\nRUN dnf install -y java-17-openjdk-headless-17.0.12.0.7-2.fc40\n",
+                    "FROM fedora:40\nRUN dnf install -y https://example.com/x-1.noarch.rpm\n",
+                    "FROM fedora:40\nRUN dnf module install -y nodejs:20\n",
+                    "FROM fedora:40\nRUN dnf group install -y 'Development Tools'\n",
+                    "FROM fedora:40\nRUN dnf install -y @development-tools\n",
+                    "FROM fedora:40\nRUN dnf install -y ${PACKAGES}\n",
+                    "FROM fedora:40\nRUN dnf -x kernel -y upgrade\n",
+                    "FROM fedora:40\nRUN yum install -y httpd\n",
+                    "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN dnf install -y httpd\n",
+                ],
+                fixes: &[],
+            },
+        );
+    }
+}
