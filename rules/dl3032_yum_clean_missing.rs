@@ -5,7 +5,8 @@ use crate::syntax::Instruction;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` that installs packages with `yum` and leaves yum's
+    /// Flags a `RUN` that installs or upgrades packages with `yum` and
+    /// leaves yum's
     /// cache behind: no `yum clean all` after the install, no removal of
     /// `/var/cache/yum`, and no cache mount over it.
     ///
@@ -46,8 +47,16 @@ declare_rule! {
     /// - hadolint accepts any `yum clean` (`yum clean metadata` too) and any
     ///   `rm -rf` (of any path); here the clean must be `clean all` or the
     ///   removal must cover the cache directory.
-    /// - `groupinstall`, `localinstall`, `reinstall`, `group install` and
-    ///   `module install` fill the cache too and are checked; so are commands
+    /// - hadolint compares the first install with the first clean-like
+    ///   command of the `RUN`, so `yum clean metadata && yum install -y x &&
+    ///   yum clean all` is flagged there; here any clean after the last
+    ///   install counts.
+    /// - hadolint skips a `RUN` whose script ShellCheck cannot parse (a
+    ///   comment line inside a `case` continuation, say); the shell model
+    ///   here still reads its commands.
+    /// - `groupinstall`, `localinstall`, `reinstall`, `group install`,
+    ///   `module install` and upgrades (`update`, `upgrade`, `distro-sync`,
+    ///   `downgrade`) fill the cache too and are checked; so are commands
     ///   run through `sudo`, `sh -c` and the like, and `ONBUILD RUN`.
     ///   Scripts for PowerShell or `cmd` are skipped.
     pub struct YumCleanMissing { command: String }
@@ -84,7 +93,7 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     // The last install without a clean after it: a clean after it covers
     // the installs before too.
     let last = RpmCommand::all_in(script, YUM_PROGRAMS)
-        .filter(|c| c.action.installs())
+        .filter(|c| c.action.downloads())
         .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
         .last();
     if let Some(cmd) = last {
@@ -116,6 +125,7 @@ mod tests {
                     "FROM centos:7\nRUN --mount=type=cache,target=/root/.cache yum install -y a-1\n",
                     "FROM centos:7\nRUN --mount=type=bind,target=/var/cache/yum yum install -y a-1\n",
                     "FROM centos:7\nRUN sudo yum groupinstall -y 'Development Tools'\n",
+                    "FROM centos:7\nRUN yum upgrade -y\n",
                     "FROM centos:7\nRUN <<EOF\nyum install -y a-1\nEOF\n",
                     "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"a-1\"]\n",
                 ],
@@ -132,7 +142,7 @@ mod tests {
                     "FROM centos:7\nRUN --mount=type=cache,id=yum,target=/var/cache yum install -y a-1\n",
                     "FROM centos:7\nRUN --network=host --mount=sharing=locked,type=cache,target=/var/cache/dnf \\\n    yum install -y a-1\n",
                     "FROM centos:7\nRUN <<EOF\nyum install -y a-1\nyum clean all\nEOF\n",
-                    "FROM centos:7\nRUN yum update -y && yum makecache\n",
+                    "FROM centos:7\nRUN yum makecache && yum repolist\n",
                     "FROM centos:7\nRUN dnf install -y a-1\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN yum install -y a-1\n",
                 ],

@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{RpmAction, RpmCommand, YUM_PROGRAMS, rpm_operand_pinned};
+use crate::semantic::shell::rpm::{
+    RpmAction, RpmCommand, YUM_PROGRAMS, operand_packages, rpm_package_pinned,
+};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -38,13 +40,16 @@ declare_rule! {
     ///   does.
     /// - Option values are not packages: `--setopt tsflags=nodocs` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables (`$PACKAGES`) are not judged: their
-    ///   value is only known when the shell runs; hadolint flags them.
+    /// - Operands built from variables are judged only when the script
+    ///   itself set the variable (`PKGS="a b" && yum install -y $PKGS`);
+    ///   otherwise their value is only known when the shell runs, and
+    ///   `httpd-${VERSION}` or `$PACKAGES` are not flagged (hadolint flags
+    ///   any operand it cannot read as pinned).
     /// - Each unpinned package is reported at its word (hadolint reports the
     ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
     ///   checked, and `ONBUILD RUN`. Scripts for PowerShell or `cmd` are
     ///   skipped.
-    pub struct YumUnpinned { package: String, module: bool }
+    pub struct YumUnpinned { package: String, module: bool, via: Option<String> }
     code = "DL3033", name = "yum-unpinned", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
     visits = [Run],
@@ -53,9 +58,17 @@ declare_rule! {
 impl Violation for YumUnpinned {
     fn message(&self) -> String {
         if self.module {
-            format!("Module `{}` is installed without a stream", self.package)
+            format!(
+                "Module `{}`{} is installed without a stream",
+                self.package,
+                via(self.via.as_deref())
+            )
         } else {
-            format!("`{}` is installed without a version", self.package)
+            format!(
+                "`{}`{} is installed without a version",
+                self.package,
+                via(self.via.as_deref())
+            )
         }
     }
 
@@ -66,6 +79,11 @@ impl Violation for YumUnpinned {
             format!("Pin the version: `{}-<version>`", self.package)
         })
     }
+}
+
+/// ` (from `$PKGS`)` when the package came from a variable.
+fn via(word: Option<&str>) -> String {
+    word.map(|w| format!(" (from `{w}`)")).unwrap_or_default()
 }
 
 fn check(checker: &mut Checker, _inst: &Instruction) {
@@ -82,17 +100,22 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
             _ => continue,
         };
         for word in &cmd.operands {
-            if word.value.starts_with('@') {
-                continue;
-            }
-            if rpm_operand_pinned(word, module) == Some(false) {
-                checker.report(
-                    YumUnpinned {
-                        package: word.value.to_string(),
-                        module,
-                    },
-                    word.range,
-                );
+            let packages = operand_packages(script, cmd.invocation.index, word, |p| {
+                rpm_package_pinned(p, module)
+            });
+            for (package, pinned) in packages {
+                // Groups (`@group`) cannot be pinned.
+                if !pinned && !package.starts_with('@') {
+                    let via = (!word.is_static()).then(|| word.raw.to_string());
+                    checker.report(
+                        YumUnpinned {
+                            package,
+                            module,
+                            via,
+                        },
+                        word.range,
+                    );
+                }
             }
         }
     }
@@ -115,6 +138,7 @@ mod tests {
                     "FROM centos:7\nRUN sudo yum reinstall -y tzdata\n",
                     "FROM centos:7\nRUN <<EOF\nyum install -y \\\n  httpd\nEOF\n",
                     "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"httpd\"]\n",
+                    "FROM centos:7\nRUN INSTALL_PKGS=\"bind-utils-9.11 tar\" && \\\n    yum install -y $INSTALL_PKGS && yum clean all\n",
                 ],
                 good: &[
                     "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
@@ -125,6 +149,8 @@ mod tests {
                     "FROM centos:7\nRUN yum groupinstall -y 'Development Tools'\n",
                     "FROM centos:7\nRUN yum install -y @development\n",
                     "FROM centos:7\nRUN yum install -y $PACKAGES\n",
+                    "FROM centos:7\nRUN PKGS=\"a-1 b-2\" && yum install -y $PKGS\n",
+                    "FROM centos:7\nRUN yum install -y \"${TMP}/app.rpm\" httpd-${HTTPD_VERSION}\n",
                     "FROM centos:7\nRUN yum -x kernel -y update\n",
                     "FROM centos:7\nRUN dnf install -y httpd\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN yum install -y httpd\n",

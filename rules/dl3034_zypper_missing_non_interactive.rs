@@ -78,7 +78,10 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     };
     for cmd in RpmCommand::all_in(script, &["zypper"]) {
         let asks = cmd.action.installs()
-            || matches!(cmd.action, RpmAction::OtherChange | RpmAction::DistUpgrade);
+            || matches!(
+                cmd.action,
+                RpmAction::OtherChange | RpmAction::DistUpgrade | RpmAction::Upgrade
+            );
         if !asks || non_interactive(&cmd) {
             continue;
         }

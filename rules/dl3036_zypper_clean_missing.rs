@@ -5,7 +5,8 @@ use crate::syntax::Instruction;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` that installs packages with `zypper` and leaves its
+    /// Flags a `RUN` that installs or upgrades packages with `zypper` and
+    /// leaves its
     /// cache behind: no `zypper clean` (`zypper cc`) after the install, no
     /// removal of `/var/cache/zypp`, and no cache mount over it.
     ///
@@ -43,8 +44,10 @@ declare_rule! {
     ///   (hadolint issues #497 and #943).
     /// - An `rm -rf` of `/var/cache/zypp` or its contents counts as a clean
     ///   (hadolint wants `zypper clean`).
-    /// - Commands run through `sudo`, `sh -c` and the like are checked, and
-    ///   `install -t pattern` counts as an install. Scripts for PowerShell or
+    /// - Upgrades (`update`, `patch`, `dist-upgrade`) fill the cache too and
+    ///   are checked (hadolint checks `install` only). Commands run through
+    ///   `sudo`, `sh -c` and the like are checked, and `install -t pattern`
+    ///   counts as an install. Scripts for PowerShell or
     ///   `cmd` are skipped.
     pub struct ZypperCleanMissing { command: String }
     code = "DL3036", name = "zypper-clean-missing", aliases = [],
@@ -80,7 +83,7 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     // The last install without a clean after it: a clean after it covers
     // the installs before too.
     let last = RpmCommand::all_in(script, &["zypper"])
-        .filter(|c| c.action.installs())
+        .filter(|c| c.action.downloads())
         .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
         .last();
     if let Some(cmd) = last {
@@ -109,6 +112,7 @@ mod tests {
                     "FROM opensuse/leap\nRUN zypper -n in curl=8 && rm -rf /tmp/*\n",
                     "FROM opensuse/leap\nRUN --mount=type=cache,target=/var/cache/dnf zypper -n in curl=8\n",
                     "FROM opensuse/leap\nRUN <<EOF\nzypper -n in curl=8\nEOF\n",
+                    "FROM opensuse/leap\nRUN zypper -n dup\n",
                     "FROM opensuse/leap\nONBUILD RUN zypper -n in curl=8\n",
                 ],
                 good: &[
@@ -119,7 +123,7 @@ mod tests {
                     "FROM opensuse/leap\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n in curl=8\n",
                     "FROM opensuse/leap\nRUN --mount=id=zypp,target=/var/cache/zypp,type=cache,sharing=locked \\\n    zypper -n in curl=8\n",
                     "FROM opensuse/leap\nRUN <<EOF\nzypper -n in curl=8\nzypper clean\nEOF\n",
-                    "FROM opensuse/leap\nRUN zypper -n ref && zypper -n up\n",
+                    "FROM opensuse/leap\nRUN zypper -n ref && zypper se curl\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN zypper -n in curl\n",
                 ],
                 fixes: &[],

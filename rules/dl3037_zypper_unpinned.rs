@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{RpmAction, RpmCommand, zypper_operand_pinned};
+use crate::semantic::shell::rpm::{RpmAction, RpmCommand, operand_packages, zypper_package_pinned};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -34,13 +34,15 @@ declare_rule! {
     /// ## Differences from hadolint
     /// - Option values are not packages: `--from repo` or `-r repo` are not
     ///   flagged (hadolint reads the value as a package).
-    /// - Operands built from variables (`$PACKAGES`) are not judged: their
-    ///   value is only known when the shell runs; hadolint flags them.
+    /// - Operands built from variables are judged only when the script
+    ///   itself set the variable (`PKGS="a b" && zypper -n in $PKGS`);
+    ///   otherwise their value is only known when the shell runs, and
+    ///   `$PACKAGES` is not flagged (hadolint flags it).
     /// - Each unpinned package is reported at its word (hadolint reports the
     ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
     ///   checked, and `ONBUILD RUN`. Scripts for PowerShell or `cmd` are
     ///   skipped.
-    pub struct ZypperUnpinned { package: String }
+    pub struct ZypperUnpinned { package: String, via: Option<String> }
     code = "DL3037", name = "zypper-unpinned", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
     visits = [Run],
@@ -48,12 +50,21 @@ declare_rule! {
 
 impl Violation for ZypperUnpinned {
     fn message(&self) -> String {
-        format!("`{}` is installed without a version", self.package)
+        format!(
+            "`{}`{} is installed without a version",
+            self.package,
+            via(self.via.as_deref())
+        )
     }
 
     fn help(&self) -> Option<String> {
         Some(format!("Pin the version: `{}=<version>`", self.package))
     }
+}
+
+/// ` (from `$PKGS`)` when the package came from a variable.
+fn via(word: Option<&str>) -> String {
+    word.map(|w| format!(" (from `{w}`)")).unwrap_or_default()
 }
 
 fn check(checker: &mut Checker, _inst: &Instruction) {
@@ -68,13 +79,13 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
             continue;
         }
         for word in &cmd.operands {
-            if zypper_operand_pinned(word) == Some(false) {
-                checker.report(
-                    ZypperUnpinned {
-                        package: word.value.to_string(),
-                    },
-                    word.range,
-                );
+            let packages =
+                operand_packages(script, cmd.invocation.index, word, zypper_package_pinned);
+            for (package, pinned) in packages {
+                if !pinned {
+                    let via = (!word.is_static()).then(|| word.raw.to_string());
+                    checker.report(ZypperUnpinned { package, via }, word.range);
+                }
             }
         }
     }
@@ -95,6 +106,7 @@ mod tests {
                     "FROM opensuse/leap\nRUN zypper -n --gpg-auto-import-keys in --from oss -l 'vim'\n",
                     "FROM opensuse/leap\nRUN <<EOF\nzypper -n in \\\n  httpd\nEOF\n",
                     "FROM opensuse/leap\nRUN [\"zypper\", \"-n\", \"in\", \"httpd\"]\n",
+                    "FROM opensuse/leap\nRUN PKGS='curl=8 git' && zypper -n in $PKGS\n",
                 ],
                 good: &[
                     "FROM opensuse/leap\nRUN zypper -n install httpd=2.4.58 && zypper clean\n",

@@ -5,8 +5,8 @@ use crate::syntax::Instruction;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` that installs packages with `dnf` or `microdnf` and
-    /// leaves the package cache behind: no `dnf clean all` after the
+    /// Flags a `RUN` that installs or upgrades packages with `dnf` or
+    /// `microdnf` and leaves the package cache behind: no `dnf clean all` after the
     /// install, no removal of `/var/cache/dnf`, and no cache mount over it.
     ///
     /// ## Why is this bad?
@@ -50,8 +50,13 @@ declare_rule! {
     ///   from the same program as the install (`microdnf clean all` after
     ///   `dnf install` is flagged there); they share the cache, so any of
     ///   them counts here.
-    /// - `groupinstall`, `localinstall`, `reinstall`, `group install`,
-    ///   `module install` and `dnf5` are checked; so are commands run
+    /// - hadolint compares the first install with the first clean-like
+    ///   command of the `RUN` (an earlier `rm -rf "$TMP"` counts as one), so
+    ///   `rm -rf "$GNUPGHOME" && microdnf install -y x && microdnf clean all`
+    ///   is flagged there; here any clean after the last install counts.
+    /// - `groupinstall`, `localinstall`, `group install`, `module install`,
+    ///   `update`, `distro-sync`, `downgrade` and `dnf5` are checked (hadolint
+    ///   checks `install`, `reinstall` and `upgrade`); so are commands run
     ///   through `sudo`, `sh -c` and the like. Scripts for PowerShell or
     ///   `cmd` are skipped.
     pub struct DnfCleanMissing { command: String, program: String }
@@ -88,7 +93,7 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     // The last install without a clean after it: a clean after it covers
     // the installs before too.
     let last = RpmCommand::all_in(script, DNF_PROGRAMS)
-        .filter(|c| c.action.installs())
+        .filter(|c| c.action.downloads())
         .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
         .last();
     if let Some(cmd) = last {
@@ -119,6 +124,7 @@ mod tests {
                     "FROM ubi9/ubi-minimal\nRUN microdnf install -y a-1\n",
                     "FROM fedora:40\nRUN --mount=type=cache,target=/root/.cache/pip dnf install -y a-1\n",
                     "FROM fedora:40\nRUN --mount=type=bind,target=/var/cache/dnf dnf install -y a-1 && dnf5 install -y b-1\n",
+                    "FROM fedora:40\nRUN dnf upgrade -y\n",
                     "FROM fedora:40\nRUN <<EOF\ndnf install -y a-1\nEOF\n",
                     "FROM fedora:40\nONBUILD RUN dnf module install -y nodejs:20\n",
                 ],
@@ -132,7 +138,7 @@ mod tests {
                     "FROM fedora:40\nRUN --mount=type=cache,sharing=locked,target=/var/cache/dnf,id=dnf \\\n    dnf install -y a-1\n",
                     "FROM fedora:40\nRUN --mount=target=/var/cache/yum,type=cache microdnf install -y a-1\n",
                     "FROM fedora:40\nRUN <<EOF\nset -eux\ndnf install -y a-1\ndnf clean all\nEOF\n",
-                    "FROM fedora:40\nRUN dnf upgrade -y && dnf makecache\n",
+                    "FROM fedora:40\nRUN dnf makecache && dnf repolist\n",
                     "FROM fedora:40\nRUN yum install -y a-1\n",
                     "FROM fedora:40\nRUN --mount=type=tmpfs,target=/var/cache/dnf dnf install -y a-1\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN dnf install -y a-1\n",

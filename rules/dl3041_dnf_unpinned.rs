@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{DNF_PROGRAMS, RpmAction, RpmCommand, rpm_operand_pinned};
+use crate::semantic::shell::rpm::{
+    DNF_PROGRAMS, RpmAction, RpmCommand, operand_packages, rpm_package_pinned,
+};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -33,18 +35,19 @@ declare_rule! {
     /// (`group install`, `@group`) cannot be pinned and are not checked.
     ///
     /// ## Differences from hadolint
-    /// - hadolint takes `name-v2` style suffixes made of letters, digits and
-    ///   `.~^_:+` for a version when one part starts with a digit, so
-    ///   `java-1.8.0-openjdk` passes both there and here, but `foo-1.0*`
-    ///   (a pattern) passes only here.
     /// - Option values are not packages: `--setopt install_weak_deps=0` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables (`$PACKAGES`) are not judged: their
-    ///   value is only known when the shell runs; hadolint flags them.
+    /// - Operands built from variables are judged only when the script
+    ///   itself set the variable (`PKGS="a b" && dnf install -y $PKGS`);
+    ///   otherwise their value is only known when the shell runs, and
+    ///   `httpd-${VERSION}`, `${DIR}/*.rpm` or `$PACKAGES` are not flagged
+    ///   (hadolint flags any operand it cannot read as pinned).
+    /// - A clean-looking version with a pattern (`libuv-1.44*`) counts as
+    ///   pinned; hadolint's version check rejects the `*`.
     /// - Each unpinned package is reported at its word (hadolint reports the
     ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
     ///   checked, and `dnf5`. Scripts for PowerShell or `cmd` are skipped.
-    pub struct DnfUnpinned { package: String, module: bool }
+    pub struct DnfUnpinned { package: String, module: bool, via: Option<String> }
     code = "DL3041", name = "dnf-unpinned", aliases = [],
     category = Reproducibility, severity = Warning, fix = None,
     visits = [Run],
@@ -53,9 +56,17 @@ declare_rule! {
 impl Violation for DnfUnpinned {
     fn message(&self) -> String {
         if self.module {
-            format!("Module `{}` is installed without a stream", self.package)
+            format!(
+                "Module `{}`{} is installed without a stream",
+                self.package,
+                via(self.via.as_deref())
+            )
         } else {
-            format!("`{}` is installed without a version", self.package)
+            format!(
+                "`{}`{} is installed without a version",
+                self.package,
+                via(self.via.as_deref())
+            )
         }
     }
 
@@ -66,6 +77,11 @@ impl Violation for DnfUnpinned {
             format!("Pin the version: `{}-<version>`", self.package)
         })
     }
+}
+
+/// ` (from `$PKGS`)` when the package came from a variable.
+fn via(word: Option<&str>) -> String {
+    word.map(|w| format!(" (from `{w}`)")).unwrap_or_default()
 }
 
 fn check(checker: &mut Checker, _inst: &Instruction) {
@@ -82,17 +98,22 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
             _ => continue,
         };
         for word in &cmd.operands {
-            if word.value.starts_with('@') {
-                continue;
-            }
-            if rpm_operand_pinned(word, module) == Some(false) {
-                checker.report(
-                    DnfUnpinned {
-                        package: word.value.to_string(),
-                        module,
-                    },
-                    word.range,
-                );
+            let packages = operand_packages(script, cmd.invocation.index, word, |p| {
+                rpm_package_pinned(p, module)
+            });
+            for (package, pinned) in packages {
+                // Groups (`@group`) cannot be pinned.
+                if !pinned && !package.starts_with('@') {
+                    let via = (!word.is_static()).then(|| word.raw.to_string());
+                    checker.report(
+                        DnfUnpinned {
+                            package,
+                            module,
+                            via,
+                        },
+                        word.range,
+                    );
+                }
             }
         }
     }
@@ -115,6 +136,7 @@ mod tests {
                     "FROM ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all\n",
                     "FROM fedora:40\nRUN <<EOF\ndnf install -y \\\n  httpd\nEOF\n",
                     "FROM fedora:40\nONBUILD RUN dnf5 install -y httpd\n",
+                    "FROM fedora:40\nRUN INSTALL_PKGS=\"bind-utils-9.11 tar\" && \\\n    dnf install -y $INSTALL_PKGS && dnf clean all\n",
                 ],
                 good: &[
                     "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
@@ -124,6 +146,8 @@ mod tests {
                     "FROM fedora:40\nRUN dnf group install -y 'Development Tools'\n",
                     "FROM fedora:40\nRUN dnf install -y @development-tools\n",
                     "FROM fedora:40\nRUN dnf install -y ${PACKAGES}\n",
+                    "FROM fedora:40\nRUN dnf install -y ${TMP}/*.rpm cuda-toolkit-${CUDA_VERSION//./-}\n",
+                    "FROM fedora:40\nRUN dnf install -y libuv-1.44*\n",
                     "FROM fedora:40\nRUN dnf -x kernel -y upgrade\n",
                     "FROM fedora:40\nRUN yum install -y httpd\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN dnf install -y httpd\n",

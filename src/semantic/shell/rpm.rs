@@ -14,7 +14,7 @@ use super::paths::path_covers;
 use super::programs::{ParsedArgs, VersionSyntax, split_version};
 use super::run::RunScript;
 use super::script::Script;
-use super::word::ShellWord;
+use super::word::{ShellWord, WordPart};
 use crate::fix::Edit;
 
 /// What a `yum`/`dnf`/`zypper` command does.
@@ -35,9 +35,12 @@ pub enum RpmAction {
     },
     /// `dist-upgrade`/`dup` (zypper).
     DistUpgrade,
-    /// zypper's `remove`/`rm`, `source-install`/`si`, `patch`,
-    /// `update`/`up`, `install-new-recommends`/`inr`: they ask for
-    /// confirmation like an install does.
+    /// `update`, `upgrade`, `distro-sync`, `downgrade` (yum, dnf), and
+    /// zypper's `update`/`up` and `patch`: they download packages too.
+    Upgrade,
+    /// zypper's `remove`/`rm`, `source-install`/`si`,
+    /// `install-new-recommends`/`inr`: they ask for confirmation like an
+    /// install does.
     OtherChange,
     Other,
 }
@@ -52,6 +55,14 @@ impl RpmAction {
                 | RpmAction::GroupInstall
                 | RpmAction::ModuleInstall
         )
+    }
+}
+
+impl RpmAction {
+    /// Fetches packages and metadata into the cache: an install, an
+    /// upgrade or a distribution upgrade.
+    pub fn downloads(self) -> bool {
+        self.installs() || matches!(self, RpmAction::Upgrade | RpmAction::DistUpgrade)
     }
 }
 
@@ -98,20 +109,18 @@ impl<'s, 'a> RpmCommand<'s, 'a> {
                 (RpmAction::Clean { all }, 0)
             }
             (Some("dist-upgrade" | "dup"), _) if zypper => (RpmAction::DistUpgrade, 0),
+            (Some("update" | "up" | "patch"), _) if zypper => (RpmAction::Upgrade, 0),
             (
-                Some(
-                    "remove"
-                    | "rm"
-                    | "source-install"
-                    | "si"
-                    | "patch"
-                    | "update"
-                    | "up"
-                    | "install-new-recommends"
-                    | "inr",
-                ),
+                Some("remove" | "rm" | "source-install" | "si" | "install-new-recommends" | "inr"),
                 _,
             ) if zypper => (RpmAction::OtherChange, 0),
+            (
+                Some(
+                    "update" | "upgrade" | "update-minimal" | "upgrade-minimal" | "distro-sync"
+                    | "dsync" | "downgrade",
+                ),
+                _,
+            ) => (RpmAction::Upgrade, 0),
             _ => (RpmAction::Other, 0),
         };
         let mut action_words: Vec<&ShellWord<'a>> = args.subcommand.into_iter().collect();
@@ -164,28 +173,80 @@ impl<'s, 'a> RpmCommand<'s, 'a> {
     }
 }
 
-/// Whether an rpm package operand names a version: `name-1.2.3`,
-/// `name-1.2-3.el9`, a `.rpm` file, or for a module, `name:stream`.
-/// Operands that are not static are not judged (`None`).
-pub fn rpm_operand_pinned(word: &ShellWord<'_>, module: bool) -> Option<bool> {
-    let text = word.static_value()?;
+/// Whether an rpm package names a version: `name-1.2.3`, `name-1.2-3.el9`,
+/// a `.rpm` file, or for a module, `name:stream`.
+pub fn rpm_package_pinned(text: &str, module: bool) -> bool {
     if module {
-        return Some(text.contains(':'));
+        return text.contains(':');
     }
-    if text.ends_with(".rpm") {
-        return Some(true);
-    }
-    Some(split_version(VersionSyntax::RpmDash, text).1.is_some())
+    text.ends_with(".rpm") || split_version(VersionSyntax::RpmDash, text).1.is_some()
 }
 
-/// Whether a zypper package operand constrains its version (`curl=8.0`,
+/// Whether a zypper package constrains its version (`curl=8.0`,
 /// `curl>=8`, `curl<9`) or is an `.rpm` file.
-pub fn zypper_operand_pinned(word: &ShellWord<'_>) -> Option<bool> {
-    let text = word.static_value()?;
-    if text.ends_with(".rpm") {
-        return Some(true);
+pub fn zypper_package_pinned(text: &str) -> bool {
+    text.ends_with(".rpm") || split_version(VersionSyntax::Constraint, text).1.is_some()
+}
+
+/// The packages an install operand stands for, each with whether it is
+/// pinned: the operand itself when static; the words of a variable's
+/// value when the operand is just `$NAME` and the script assigned `NAME`
+/// a static value before command `before`; nothing when the value is
+/// unknown. An `.rpm` path is pinned whatever variables it holds.
+pub fn operand_packages(
+    script: &Script<'_>,
+    before: usize,
+    word: &ShellWord<'_>,
+    pinned: impl Fn(&str) -> bool,
+) -> Vec<(String, bool)> {
+    if let Some(text) = word.static_value() {
+        return vec![(text.to_string(), pinned(text))];
     }
-    Some(split_version(VersionSyntax::Constraint, text).1.is_some())
+    if word.value.ends_with(".rpm") {
+        return Vec::new();
+    }
+    script
+        .assigned_value(before, word)
+        .map(|value| {
+            value
+                .split_whitespace()
+                .map(|p| (p.to_string(), pinned(p)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Script<'_> {
+    /// The static value of `word` when it is only a parameter (`$NAME`,
+    /// `${NAME}`, quoted or not) that a plain assignment (`NAME=value` as a
+    /// command of its own) set before command `before`.
+    pub fn assigned_value(&self, before: usize, word: &ShellWord<'_>) -> Option<String> {
+        let [WordPart::Parameter { name, raw, .. }] = word.parts.as_slice() else {
+            return None;
+        };
+        let plain = raw
+            .strip_prefix('$')
+            .map(|r| r.trim_start_matches('{').trim_end_matches('}'))
+            .is_some_and(|r| r == name);
+        if !plain {
+            return None;
+        }
+        let assignment = self
+            .commands
+            .get(..before)?
+            .iter()
+            .rev()
+            .filter(|c| c.name.is_none())
+            .flat_map(|c| c.assignments.iter().rev())
+            .find(|a| a.name == *name)?;
+        if assignment.append {
+            return None;
+        }
+        match &assignment.value {
+            Some(value) => value.static_value().map(str::to_string),
+            None => Some(String::new()),
+        }
+    }
 }
 
 impl RunFlags<'_> {
@@ -264,6 +325,32 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn assigned_values() {
+        let source = "RUN PKGS=\"a b-1\" && X=1 dnf install -y $PKGS \"${PKGS}\" ${PKGS:-c} $X";
+        let text = ShellText::verbatim(source, TextRange::from_usize(4, source.len()));
+        let parsed = Script::parse(&text);
+        let dnf = parsed
+            .commands
+            .iter()
+            .position(|c| c.name_str() == Some("dnf"))
+            .unwrap_or_default();
+        let values: Vec<Option<String>> = parsed.commands[dnf]
+            .args
+            .iter()
+            .skip(2)
+            .map(|w| parsed.assigned_value(dnf, w))
+            .collect();
+        assert_eq!(
+            values,
+            vec![Some("a b-1".into()), Some("a b-1".into()), None, None]
+        );
+        let pkgs = operand_packages(&parsed, dnf, &parsed.commands[dnf].args[2], |p| {
+            rpm_package_pinned(p, false)
+        });
+        assert_eq!(pkgs, vec![("a".into(), false), ("b-1".into(), true)]);
     }
 
     #[test]
