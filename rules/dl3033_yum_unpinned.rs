@@ -40,9 +40,9 @@ declare_rule! {
     ///   does.
     /// - Option values are not packages: `--setopt tsflags=nodocs` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables are judged only when the script
-    ///   itself set the variable (`PKGS="a b" && yum install -y $PKGS`);
-    ///   otherwise their value is only known when the shell runs, and
+    /// - Operands built from variables are judged when their value is known:
+    ///   set earlier in the script (`PKGS="a b" && yum install -y $PKGS`) or
+    ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `httpd-${VERSION}` or `$PACKAGES` are not flagged (hadolint flags
     ///   any operand it cannot read as pinned).
     /// - Each unpinned package is reported at its word (hadolint reports the
@@ -93,6 +93,13 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     let Some(script) = &run.script else {
         return;
     };
+    let vars = checker.vars();
+    let index = checker.instruction_index();
+    let outer = |name: &str| {
+        vars.lookup(index, name)
+            .and_then(|b| b.value.known())
+            .map(str::to_string)
+    };
     for cmd in RpmCommand::all_in(script, YUM_PROGRAMS) {
         let module = match cmd.action {
             RpmAction::Install => false,
@@ -100,7 +107,7 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
             _ => continue,
         };
         for word in &cmd.operands {
-            let packages = operand_packages(script, cmd.invocation.index, word, |p| {
+            let packages = operand_packages(script, cmd.invocation.index, word, &outer, |p| {
                 rpm_package_pinned(p, module)
             });
             for (package, pinned) in packages {
@@ -131,6 +138,7 @@ mod tests {
             &super::RULE,
             Cases {
                 bad: &[
+                    "FROM centos:7\nENV PKGS=\"httpd-2.4 tar\"\nRUN yum install -y $PKGS\n",
                     "FROM centos:7\nRUN yum install -y httpd && yum clean all\n",
                     "FROM centos:7\nRUN yum install -y httpd-2.4.6 python3-pip && yum clean all\n",
                     "FROM centos:7\nRUN yum -y --setopt tsflags=nodocs install 'gcc-c++' && yum clean all\n",
@@ -141,6 +149,7 @@ mod tests {
                     "FROM centos:7\nRUN INSTALL_PKGS=\"bind-utils-9.11 tar\" && \\\n    yum install -y $INSTALL_PKGS && yum clean all\n",
                 ],
                 good: &[
+                    "FROM centos:7\nARG V=2.4\nRUN yum install -y httpd-$V\n",
                     "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
                     "FROM centos:7\nRUN yum install -y httpd-2.4.6-99.el7.centos.1 && yum clean all\n",
                     "FROM centos:7\nRUN yum install -y https://example.com/epel-release-latest-7.noarch.rpm\n",

@@ -34,9 +34,9 @@ declare_rule! {
     /// ## Differences from hadolint
     /// - Option values are not packages: `--from repo` or `-r repo` are not
     ///   flagged (hadolint reads the value as a package).
-    /// - Operands built from variables are judged only when the script
-    ///   itself set the variable (`PKGS="a b" && zypper -n in $PKGS`);
-    ///   otherwise their value is only known when the shell runs, and
+    /// - Operands built from variables are judged when their value is known:
+    ///   set earlier in the script (`PKGS="a b" && zypper -n in $PKGS`) or
+    ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `$PACKAGES` is not flagged (hadolint flags it).
     /// - Each unpinned package is reported at its word (hadolint reports the
     ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
@@ -74,13 +74,25 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     let Some(script) = &run.script else {
         return;
     };
+    let vars = checker.vars();
+    let index = checker.instruction_index();
+    let outer = |name: &str| {
+        vars.lookup(index, name)
+            .and_then(|b| b.value.known())
+            .map(str::to_string)
+    };
     for cmd in RpmCommand::all_in(script, &["zypper"]) {
         if cmd.action != RpmAction::Install {
             continue;
         }
         for word in &cmd.operands {
-            let packages =
-                operand_packages(script, cmd.invocation.index, word, zypper_package_pinned);
+            let packages = operand_packages(
+                script,
+                cmd.invocation.index,
+                word,
+                &outer,
+                zypper_package_pinned,
+            );
             for (package, pinned) in packages {
                 if !pinned {
                     let via = (!word.is_static()).then(|| word.raw.to_string());

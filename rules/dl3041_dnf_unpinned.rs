@@ -37,9 +37,9 @@ declare_rule! {
     /// ## Differences from hadolint
     /// - Option values are not packages: `--setopt install_weak_deps=0` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables are judged only when the script
-    ///   itself set the variable (`PKGS="a b" && dnf install -y $PKGS`);
-    ///   otherwise their value is only known when the shell runs, and
+    /// - Operands built from variables are judged when their value is known:
+    ///   set earlier in the script (`PKGS="a b" && dnf install -y $PKGS`) or
+    ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `httpd-${VERSION}`, `${DIR}/*.rpm` or `$PACKAGES` are not flagged
     ///   (hadolint flags any operand it cannot read as pinned).
     /// - A clean-looking version with a pattern (`libuv-1.44*`) counts as
@@ -91,6 +91,13 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
     let Some(script) = &run.script else {
         return;
     };
+    let vars = checker.vars();
+    let index = checker.instruction_index();
+    let outer = |name: &str| {
+        vars.lookup(index, name)
+            .and_then(|b| b.value.known())
+            .map(str::to_string)
+    };
     for cmd in RpmCommand::all_in(script, DNF_PROGRAMS) {
         let module = match cmd.action {
             RpmAction::Install => false,
@@ -98,7 +105,7 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
             _ => continue,
         };
         for word in &cmd.operands {
-            let packages = operand_packages(script, cmd.invocation.index, word, |p| {
+            let packages = operand_packages(script, cmd.invocation.index, word, &outer, |p| {
                 rpm_package_pinned(p, module)
             });
             for (package, pinned) in packages {
@@ -129,6 +136,7 @@ mod tests {
             &super::RULE,
             Cases {
                 bad: &[
+                    "FROM fedora:40\nENV PKGS=\"httpd-2.4 tar\"\nRUN dnf install -y $PKGS\n",
                     "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all\n",
                     "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 python3-pip && dnf clean all\n",
                     "FROM fedora:40\nRUN dnf -y --setopt install_weak_deps=0 install 'dnf-command(config-manager)'\n",
@@ -139,6 +147,7 @@ mod tests {
                     "FROM fedora:40\nRUN INSTALL_PKGS=\"bind-utils-9.11 tar\" && \\\n    dnf install -y $INSTALL_PKGS && dnf clean all\n",
                 ],
                 good: &[
+                    "FROM fedora:40\nARG V=2.4\nRUN dnf install -y httpd-$V\n",
                     "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
                     "FROM fedora:40\nRUN dnf install -y java-17-openjdk-headless-17.0.12.0.7-2.fc40\n",
                     "FROM fedora:40\nRUN dnf install -y https://example.com/x-1.noarch.rpm\n",

@@ -189,14 +189,15 @@ pub fn zypper_package_pinned(text: &str) -> bool {
 }
 
 /// The packages an install operand stands for, each with whether it is
-/// pinned: the operand itself when static; the words of a variable's
-/// value when the operand is just `$NAME` and the script assigned `NAME`
-/// a static value before command `before`; nothing when the value is
-/// unknown. An `.rpm` path is pinned whatever variables it holds.
+/// pinned: the words of its value when every part of it is known (see
+/// [`Script::resolve_word`]; `outer` gives the Dockerfile's `ARG`/`ENV`
+/// values), nothing when it is not. An `.rpm` path is pinned whatever
+/// variables it holds.
 pub fn operand_packages(
     script: &Script<'_>,
     before: usize,
     word: &ShellWord<'_>,
+    outer: &dyn Fn(&str) -> Option<String>,
     pinned: impl Fn(&str) -> bool,
 ) -> Vec<(String, bool)> {
     if let Some(text) = word.static_value() {
@@ -206,7 +207,7 @@ pub fn operand_packages(
         return Vec::new();
     }
     script
-        .assigned_value(before, word)
+        .resolve_word(before, word, outer)
         .map(|value| {
             value
                 .split_whitespace()
@@ -217,36 +218,65 @@ pub fn operand_packages(
 }
 
 impl Script<'_> {
-    /// The static value of `word` when it is only a parameter (`$NAME`,
-    /// `${NAME}`, quoted or not) that a plain assignment (`NAME=value` as a
-    /// command of its own) set before command `before`.
-    pub fn assigned_value(&self, before: usize, word: &ShellWord<'_>) -> Option<String> {
-        let [WordPart::Parameter { name, raw, .. }] = word.parts.as_slice() else {
-            return None;
-        };
-        let plain = raw
-            .strip_prefix('$')
-            .map(|r| r.trim_start_matches('{').trim_end_matches('}'))
-            .is_some_and(|r| r == name);
-        if !plain {
-            return None;
+    /// The value of `word` as command `before` sees it, when every part is
+    /// known: literal text, and plain parameters (`$NAME`, `${NAME}`) set
+    /// by an assignment earlier in the script (`NAME=value` as a command of
+    /// its own, `NAME="$NAME more"` included) or, for names the script does
+    /// not set, by `outer`. Substitutions and parameter operators
+    /// (`${NAME:-x}`) make the value unknown.
+    pub fn resolve_word(
+        &self,
+        before: usize,
+        word: &ShellWord<'_>,
+        outer: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<String> {
+        let mut out = String::new();
+        for part in &word.parts {
+            match part {
+                WordPart::Literal { text, .. } => out.push_str(text),
+                WordPart::Parameter { name, raw, .. } if is_plain_parameter(raw, name) => {
+                    out.push_str(&self.parameter_value(before, name, outer)?);
+                }
+                _ => return None,
+            }
         }
-        let assignment = self
-            .commands
-            .get(..before)?
-            .iter()
-            .rev()
-            .filter(|c| c.name.is_none())
-            .flat_map(|c| c.assignments.iter().rev())
-            .find(|a| a.name == *name)?;
-        if assignment.append {
-            return None;
-        }
-        match &assignment.value {
-            Some(value) => value.static_value().map(str::to_string),
-            None => Some(String::new()),
-        }
+        Some(out)
     }
+
+    /// The value of `name` before command `before`.
+    fn parameter_value(
+        &self,
+        before: usize,
+        name: &str,
+        outer: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<String> {
+        let earlier = self.commands.get(..before)?;
+        for (i, command) in earlier.iter().enumerate().rev() {
+            if command.name.is_some() {
+                continue;
+            }
+            let Some(assignment) = command.assignments.iter().rev().find(|a| a.name == name) else {
+                continue;
+            };
+            let value = match &assignment.value {
+                Some(v) => self.resolve_word(i, v, outer)?,
+                None => String::new(),
+            };
+            return if assignment.append {
+                Some(self.parameter_value(i, name, outer)? + &value)
+            } else {
+                Some(value)
+            };
+        }
+        outer(name)
+    }
+}
+
+/// `$NAME` or `${NAME}`, without an operator.
+fn is_plain_parameter(raw: &str, name: &str) -> bool {
+    raw.strip_prefix('$').is_some_and(|r| {
+        r == name || r.strip_prefix('{').and_then(|r| r.strip_suffix('}')) == Some(name)
+    })
 }
 
 impl RunFlags<'_> {
@@ -328,8 +358,8 @@ mod tests {
     }
 
     #[test]
-    fn assigned_values() {
-        let source = "RUN PKGS=\"a b-1\" && X=1 dnf install -y $PKGS \"${PKGS}\" ${PKGS:-c} $X";
+    fn resolves_words() {
+        let source = "RUN PKGS=\"a b-1\" && PKGS=\"$PKGS c\" && X=1 dnf install -y $PKGS \"${PKGS}\" ${PKGS:-c} $X v-$V $(x)";
         let text = ShellText::verbatim(source, TextRange::from_usize(4, source.len()));
         let parsed = Script::parse(&text);
         let dnf = parsed
@@ -337,20 +367,35 @@ mod tests {
             .iter()
             .position(|c| c.name_str() == Some("dnf"))
             .unwrap_or_default();
+        let outer = |name: &str| (name == "V").then(|| "2.0".to_string());
         let values: Vec<Option<String>> = parsed.commands[dnf]
             .args
             .iter()
             .skip(2)
-            .map(|w| parsed.assigned_value(dnf, w))
+            .map(|w| parsed.resolve_word(dnf, w, &outer))
             .collect();
         assert_eq!(
             values,
-            vec![Some("a b-1".into()), Some("a b-1".into()), None, None]
+            vec![
+                Some("a b-1 c".into()),
+                Some("a b-1 c".into()),
+                None,
+                None,
+                Some("v-2.0".into()),
+                None
+            ]
         );
-        let pkgs = operand_packages(&parsed, dnf, &parsed.commands[dnf].args[2], |p| {
+        let pkgs = operand_packages(&parsed, dnf, &parsed.commands[dnf].args[2], &outer, |p| {
             rpm_package_pinned(p, false)
         });
-        assert_eq!(pkgs, vec![("a".into(), false), ("b-1".into(), true)]);
+        assert_eq!(
+            pkgs,
+            vec![
+                ("a".into(), false),
+                ("b-1".into(), true),
+                ("c".into(), false)
+            ]
+        );
     }
 
     #[test]
