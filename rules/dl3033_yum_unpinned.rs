@@ -40,11 +40,13 @@ declare_rule! {
     ///   does.
     /// - Option values are not packages: `--setopt tsflags=nodocs` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables are judged when their value is known:
-    ///   set earlier in the script (`PKGS="a b" && yum install -y $PKGS`) or
+    /// - Operands built from variables or `$(…)` are judged when their value
+    ///   is known, set earlier in the script (`PKGS="a b" && yum install -y $PKGS`) or
     ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `httpd-${VERSION}` or `$PACKAGES` are not flagged (hadolint flags
     ///   any operand it cannot read as pinned).
+    /// - Groups are not checked: hadolint flags `yum group install x` (but not
+    ///   `groupinstall`); a group has no version to pin.
     /// - Each unpinned package is reported at its word (hadolint reports the
     ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
     ///   checked, and `ONBUILD RUN`. Scripts for PowerShell or `cmd` are
@@ -111,8 +113,9 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
                 rpm_package_pinned(p, module)
             });
             for (package, pinned) in packages {
-                // Groups (`@group`) cannot be pinned.
-                if !pinned && !package.starts_with('@') {
+                // Groups (`@group`) and patterns over every package (`*`)
+                // cannot be pinned.
+                if !pinned && !package.starts_with(['@', '*', '?', '[']) {
                     let via = (!word.is_static()).then(|| word.raw.to_string());
                     checker.report(
                         YumUnpinned {
@@ -157,6 +160,7 @@ mod tests {
                     "FROM centos:7\nRUN yum module install -y nodejs:18/common\n",
                     "FROM centos:7\nRUN yum groupinstall -y 'Development Tools'\n",
                     "FROM centos:7\nRUN yum install -y @development\n",
+                    "FROM centos:7\nRUN yum -y reinstall '*'\n",
                     "FROM centos:7\nRUN yum install -y $PACKAGES\n",
                     "FROM centos:7\nRUN PKGS=\"a-1 b-2\" && yum install -y $PKGS\n",
                     "FROM centos:7\nRUN yum install -y \"${TMP}/app.rpm\" httpd-${HTTPD_VERSION}\n",

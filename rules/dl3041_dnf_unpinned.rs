@@ -37,13 +37,15 @@ declare_rule! {
     /// ## Differences from hadolint
     /// - Option values are not packages: `--setopt install_weak_deps=0` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables are judged when their value is known:
-    ///   set earlier in the script (`PKGS="a b" && dnf install -y $PKGS`) or
+    /// - Operands built from variables or `$(…)` are judged when their value
+    ///   is known, set earlier in the script (`PKGS="a b" && dnf install -y $PKGS`) or
     ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `httpd-${VERSION}`, `${DIR}/*.rpm` or `$PACKAGES` are not flagged
     ///   (hadolint flags any operand it cannot read as pinned).
     /// - A clean-looking version with a pattern (`libuv-1.44*`) counts as
     ///   pinned; hadolint's version check rejects the `*`.
+    /// - Groups are not checked: hadolint flags `dnf group install x` (but not
+    ///   `groupinstall`); a group has no version to pin.
     /// - Each unpinned package is reported at its word (hadolint reports the
     ///   `RUN` once). Commands run through `sudo`, `sh -c` and the like are
     ///   checked, and `dnf5`. Scripts for PowerShell or `cmd` are skipped.
@@ -109,8 +111,9 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
                 rpm_package_pinned(p, module)
             });
             for (package, pinned) in packages {
-                // Groups (`@group`) cannot be pinned.
-                if !pinned && !package.starts_with('@') {
+                // Groups (`@group`) and patterns over every package (`*`)
+                // cannot be pinned.
+                if !pinned && !package.starts_with(['@', '*', '?', '[']) {
                     let via = (!word.is_static()).then(|| word.raw.to_string());
                     checker.report(
                         DnfUnpinned {
@@ -157,6 +160,7 @@ mod tests {
                     "FROM fedora:40\nRUN dnf install -y ${PACKAGES}\n",
                     "FROM fedora:40\nRUN dnf install -y ${TMP}/*.rpm cuda-toolkit-${CUDA_VERSION//./-}\n",
                     "FROM fedora:40\nRUN dnf install -y libuv-1.44*\n",
+                    "FROM fedora:40\nRUN dnf -y reinstall '*'\n",
                     "FROM fedora:40\nRUN dnf -x kernel -y upgrade\n",
                     "FROM fedora:40\nRUN yum install -y httpd\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN dnf install -y httpd\n",
