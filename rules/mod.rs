@@ -19,6 +19,7 @@ pub mod dl3030_yum_missing_yes;
 pub mod dl3032_yum_clean_missing;
 pub mod dl3033_yum_unpinned;
 pub mod dl3034_zypper_missing_non_interactive;
+pub mod dl3035_zypper_dist_upgrade;
 pub mod dl3036_zypper_clean_missing;
 pub mod dl3037_zypper_unpinned;
 pub mod dl3038_dnf_missing_yes;
@@ -26,6 +27,7 @@ pub mod dl3040_dnf_clean_missing;
 pub mod dl3041_dnf_unpinned;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
+pub mod dl3046_useradd_high_uid_without_l;
 pub mod dl3048_invalid_label_key;
 pub mod dl3059_consecutive_run;
 pub mod dl3061_invalid_instruction_order;
@@ -58,6 +60,7 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3032_yum_clean_missing::RULE,
     &dl3033_yum_unpinned::RULE,
     &dl3034_zypper_missing_non_interactive::RULE,
+    &dl3035_zypper_dist_upgrade::RULE,
     &dl3036_zypper_clean_missing::RULE,
     &dl3037_zypper_unpinned::RULE,
     &dl3038_dnf_missing_yes::RULE,
@@ -65,6 +68,7 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3041_dnf_unpinned::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
+    &dl3046_useradd_high_uid_without_l::RULE,
     &dl3048_invalid_label_key::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3061_invalid_instruction_order::RULE,
