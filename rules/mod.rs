@@ -28,10 +28,12 @@ pub mod dl3041_dnf_unpinned;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3045_copy_relative_dest_without_workdir;
 pub mod dl3046_useradd_high_uid_without_l;
+pub mod dl3047_wget_without_progress;
 pub mod dl3048_invalid_label_key;
 pub mod dl3059_consecutive_run;
 pub mod dl3061_invalid_instruction_order;
 pub mod dl4000_maintainer_deprecated;
+pub mod dl4001_curl_and_wget;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
 pub mod ll101_stage_name_casing;
@@ -69,10 +71,12 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
     &dl3046_useradd_high_uid_without_l::RULE,
+    &dl3047_wget_without_progress::RULE,
     &dl3048_invalid_label_key::RULE,
     &dl3059_consecutive_run::RULE,
     &dl3061_invalid_instruction_order::RULE,
     &dl4000_maintainer_deprecated::RULE,
+    &dl4001_curl_and_wget::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,
     &syntax_errors::LL001,
