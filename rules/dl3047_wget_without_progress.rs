@@ -33,9 +33,11 @@ declare_rule! {
     /// know the option and fails.
     ///
     /// ## Differences from hadolint
-    /// Commands run through `sudo`, `xargs`, `sh -c` and the like are
-    /// checked too, as are `ONBUILD RUN`. Scripts for PowerShell or `cmd` are
-    /// skipped.
+    /// Options are read the way wget reads them: in `-lol`, `-l` (`--level`)
+    /// takes `ol` as its value, so there is no `-o` (hadolint splits the
+    /// word into `-l -o -l` and accepts it). Commands run through `sudo`,
+    /// `xargs`, `sh -c` and the like are checked too, as are `ONBUILD RUN`.
+    /// Scripts for PowerShell or `cmd` are skipped.
     pub struct WgetWithoutProgress {}
     code = "DL3047", name = "wget-without-progress", aliases = [],
     category = Style, severity = Info, fix = Always,

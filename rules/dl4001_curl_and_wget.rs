@@ -31,7 +31,9 @@ declare_rule! {
     /// mentions such as `apt-get install curl` or `command -v wget`.
     ///
     /// ## Differences from hadolint
-    /// Commands run through `sudo`, `xargs`, `sh -c` and the like count too.
+    /// Commands run through `sudo`, `xargs`, `sh -c`, `su -c` and the like
+    /// count too, and so do commands in scripts that ShellCheck (which
+    /// hadolint uses) cannot parse.
     /// The finding points at the first `curl` or `wget` of the `RUN`, and
     /// notes where the other tool was first used. Scripts for PowerShell or
     /// `cmd` are skipped.
