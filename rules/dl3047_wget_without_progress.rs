@@ -29,8 +29,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix adds `--progress=dot:giga` after `wget`. It is unsafe:
-    /// BusyBox's `wget` (the one in Alpine and other small images) does not
-    /// know the option and fails.
+    /// the `wget` of `BusyBox` (the one in Alpine and other small images)
+    /// does not know the option and fails.
     ///
     /// ## Differences from hadolint
     /// Options are read the way wget reads them: in `-lol`, `-l` (`--level`)

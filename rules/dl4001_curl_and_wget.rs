@@ -66,13 +66,13 @@ struct Seen {
 fn check(checker: &mut Checker) {
     let shell = checker.shell();
     let file = checker.file;
-    let mut stage: Option<usize> = None;
+    let mut current: Option<usize> = None;
     let mut seen = Seen::default();
     let mut onbuild = Seen::default();
     for (index, run) in shell.runs() {
         let here = checker.stages.stage_of.get(index).copied().flatten();
-        if here != stage {
-            stage = here;
+        if here != current {
+            current = here;
             seen = Seen::default();
             onbuild = Seen::default();
         }

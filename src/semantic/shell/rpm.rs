@@ -179,13 +179,20 @@ pub fn rpm_package_pinned(text: &str, module: bool) -> bool {
     if module {
         return text.contains(':');
     }
-    text.ends_with(".rpm") || split_version(VersionSyntax::RpmDash, text).1.is_some()
+    is_rpm_file(text) || split_version(VersionSyntax::RpmDash, text).1.is_some()
 }
 
 /// Whether a zypper package constrains its version (`curl=8.0`,
 /// `curl>=8`, `curl<9`) or is an `.rpm` file.
 pub fn zypper_package_pinned(text: &str) -> bool {
-    text.ends_with(".rpm") || split_version(VersionSyntax::Constraint, text).1.is_some()
+    is_rpm_file(text) || split_version(VersionSyntax::Constraint, text).1.is_some()
+}
+
+/// A path or URL of an `.rpm` file.
+fn is_rpm_file(text: &str) -> bool {
+    std::path::Path::new(text)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("rpm"))
 }
 
 /// The packages an install operand stands for, each with whether it is
@@ -203,7 +210,7 @@ pub fn operand_packages(
     if let Some(text) = word.static_value() {
         return vec![(text.to_string(), pinned(text))];
     }
-    if word.value.ends_with(".rpm") {
+    if is_rpm_file(&word.value) {
         return Vec::new();
     }
     script
