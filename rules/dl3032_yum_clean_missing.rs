@@ -41,9 +41,9 @@ declare_rule! {
     /// finding points at the last install that nothing cleans after.
     ///
     /// ## Differences from hadolint
-    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/yum` or `/var/cache/dnf`
-    ///   (or a directory above) satisfies the rule: the cache never reaches
-    ///   the image (hadolint issues #497 and #943).
+    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/yum` or
+    ///   `/var/cache/dnf` (or a directory above) satisfies the rule: the cache
+    ///   never reaches the image (hadolint issues #497 and #943).
     /// - hadolint accepts any `yum clean` (`yum clean metadata` too) and any
     ///   `rm -rf` (of any path); here the clean must be `clean all` or the
     ///   removal must cover the cache directory.

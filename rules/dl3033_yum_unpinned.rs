@@ -40,11 +40,11 @@ declare_rule! {
     ///   does.
     /// - Option values are not packages: `--setopt tsflags=nodocs` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables or `$(…)` are judged when their value
-    ///   is known, set earlier in the script (`PKGS="a b" && yum install -y $PKGS`) or
-    ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
-    ///   `httpd-${VERSION}` or `$PACKAGES` are not flagged (hadolint flags
-    ///   any operand it cannot read as pinned).
+    /// - Operands built from variables or `$(…)` are judged when their value is
+    ///   known, set earlier in the script (`PKGS="a b" && yum install -y $PKGS`)
+    ///   or by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
+    ///   `httpd-${VERSION}` or `$PACKAGES` are not flagged (hadolint flags any
+    ///   operand it cannot read as pinned).
     /// - Groups are not checked: hadolint flags `yum group install x` (but not
     ///   `groupinstall`); a group has no version to pin.
     /// - Each unpinned package is reported at its word (hadolint reports the

@@ -39,8 +39,8 @@ declare_rule! {
     /// install that nothing cleans after.
     ///
     /// ## Differences from hadolint
-    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/zypp` (or a directory
-    ///   above) satisfies the rule: the cache never reaches the image
+    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/zypp` (or
+    ///   a directory above) satisfies the rule: the cache never reaches the image
     ///   (hadolint issues #497 and #943).
     /// - An `rm -rf` of `/var/cache/zypp` or its contents counts as a clean
     ///   (hadolint wants `zypper clean`).

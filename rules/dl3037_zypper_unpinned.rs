@@ -34,8 +34,8 @@ declare_rule! {
     /// ## Differences from hadolint
     /// - Option values are not packages: `--from repo` or `-r repo` are not
     ///   flagged (hadolint reads the value as a package).
-    /// - Operands built from variables or `$(…)` are judged when their value
-    ///   is known, set earlier in the script (`PKGS="a b" && zypper -n in $PKGS`) or
+    /// - Operands built from variables or `$(…)` are judged when their value is
+    ///   known, set earlier in the script (`PKGS="a b" && zypper -n in $PKGS`) or
     ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `$PACKAGES` is not flagged (hadolint flags it).
     /// - Each unpinned package is reported at its word (hadolint reports the

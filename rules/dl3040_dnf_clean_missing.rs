@@ -5,9 +5,9 @@ use crate::syntax::Instruction;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` that installs or upgrades packages with `dnf` or
-    /// `microdnf` and leaves the package cache behind: no `dnf clean all` after the
-    /// install, no removal of `/var/cache/dnf`, and no cache mount over it.
+    /// Flags a `RUN` that installs or upgrades packages with `dnf` or `microdnf`
+    /// and leaves the package cache behind: no `dnf clean all` after the install,
+    /// no removal of `/var/cache/dnf`, and no cache mount over it.
     ///
     /// ## Why is this bad?
     /// dnf keeps repository metadata (and, depending on the configuration,
@@ -41,9 +41,9 @@ declare_rule! {
     /// the last install that nothing cleans after.
     ///
     /// ## Differences from hadolint
-    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/dnf` or `/var/cache/yum`
-    ///   (or a directory above) satisfies the rule: the cache never reaches
-    ///   the image (hadolint issues #497 and #943).
+    /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/dnf` or
+    ///   `/var/cache/yum` (or a directory above) satisfies the rule: the cache
+    ///   never reaches the image (hadolint issues #497 and #943).
     /// - hadolint accepts any `dnf clean` (`dnf clean metadata` too) and any
     ///   `rm -rf` (of any path); here the clean must be `clean all` or the
     ///   removal must cover the cache directory. hadolint wants the clean

@@ -37,9 +37,9 @@ declare_rule! {
     /// ## Differences from hadolint
     /// - Option values are not packages: `--setopt install_weak_deps=0` or
     ///   `-x pkg` are not flagged (hadolint reads the value as a package).
-    /// - Operands built from variables or `$(…)` are judged when their value
-    ///   is known, set earlier in the script (`PKGS="a b" && dnf install -y $PKGS`) or
-    ///   by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
+    /// - Operands built from variables or `$(…)` are judged when their value is
+    ///   known, set earlier in the script (`PKGS="a b" && dnf install -y $PKGS`)
+    ///   or by `ARG`/`ENV`. Otherwise it is only known when the shell runs, and
     ///   `httpd-${VERSION}`, `${DIR}/*.rpm` or `$PACKAGES` are not flagged
     ///   (hadolint flags any operand it cannot read as pinned).
     /// - A clean-looking version with a pattern (`libuv-1.44*`) counts as

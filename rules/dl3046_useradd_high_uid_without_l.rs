@@ -35,9 +35,10 @@ declare_rule! {
     /// ## Differences from hadolint
     /// The UID is read as a number wherever it is given (`--uid 1000000`,
     /// `--uid=1000000`, `-mu1000000`); hadolint looks only at `-u` and
-    /// counts characters, so it flags `-u ${APP_UID}` whatever the value
-    /// and misses `--uid`. A UID from a variable is judged when its value is
-    /// known (assigned earlier in the script, or by `ARG`/`ENV`). Commands
+    /// counts characters, so it flags `-u ${UID}` whatever the value (even
+    /// after `ARG UID=1000`) and misses `--uid`. A UID from a variable is
+    /// judged when its value is known (assigned earlier in the script, or by
+    /// `ARG`/`ENV`), and not flagged otherwise. Commands
     /// run through `sudo`, `sh -c` and the like are checked, and
     /// `ONBUILD RUN`. Scripts for PowerShell or `cmd` are skipped.
     pub struct UseraddHighUidWithoutL { uid: String }
