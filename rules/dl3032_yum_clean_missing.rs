@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{RpmCommand, YUM_PROGRAMS, cache_handled};
+use crate::fix::Fix;
+use crate::semantic::shell::rpm::{RpmCommand, YUM_PROGRAMS, cache_handled, run_after};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -40,6 +41,11 @@ declare_rule! {
     /// `/var/cache/yum`, `/var/cache/dnf` or their contents all count. The
     /// finding points at the last install that nothing cleans after.
     ///
+    /// ## Fix safety
+    /// The fix runs `yum clean all` right after the last install. It is safe:
+    /// only caches are removed. There is no fix for exec form, nor when the
+    /// install's status or output feeds another command (`||`, `|`).
+    ///
     /// ## Differences from hadolint
     /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/yum` or
     ///   `/var/cache/dnf` (or a directory above) satisfies the rule: the cache
@@ -61,7 +67,7 @@ declare_rule! {
     ///   Scripts for PowerShell or `cmd` are skipped.
     pub struct YumCleanMissing { command: String }
     code = "DL3032", name = "yum-clean-missing", aliases = [],
-    category = Size, severity = Warning, fix = None,
+    category = Size, severity = Warning, fix = Sometimes,
     visits = [Run],
 }
 
@@ -97,12 +103,17 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
         .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
         .last();
     if let Some(cmd) = last {
-        checker.report(
+        let clean = "yum clean all".to_string();
+        let edit = run_after(run, &cmd.invocation, &clean);
+        let diagnostic = checker.report(
             YumCleanMissing {
                 command: cmd.describe(),
             },
             cmd.command_range(),
         );
+        if let Some(edit) = edit {
+            diagnostic.with_fix(Fix::safe(format!("Add `&& {clean}`"), vec![edit]));
+        }
     }
 }
 
@@ -146,7 +157,24 @@ mod tests {
                     "FROM centos:7\nRUN dnf install -y a-1\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN yum install -y a-1\n",
                 ],
-                fixes: &[],
+                fixes: &[
+                    (
+                        "FROM centos:7\nRUN yum install -y a-1 && yum clean all && yum install -y b-1 \\\n    && echo done\n",
+                        "FROM centos:7\nRUN yum install -y a-1 && yum clean all && yum install -y b-1 && yum clean all \\\n    && echo done\n",
+                    ),
+                    (
+                        "FROM centos:7\nRUN <<EOF\nyum install -y a-1 >/dev/null\necho ok\nEOF\n",
+                        "FROM centos:7\nRUN <<EOF\nyum install -y a-1 >/dev/null && yum clean all\necho ok\nEOF\n",
+                    ),
+                    (
+                        "FROM centos:7\nRUN yum install -y a-1 || true\n",
+                        "FROM centos:7\nRUN yum install -y a-1 || true\n",
+                    ),
+                    (
+                        "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"a-1\"]\n",
+                        "FROM centos:7\nRUN [\"yum\", \"install\", \"-y\", \"a-1\"]\n",
+                    ),
+                ],
             },
         );
     }

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{RpmCommand, cache_handled};
+use crate::fix::Fix;
+use crate::semantic::shell::rpm::{RpmCommand, cache_handled, run_after};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -38,6 +39,11 @@ declare_rule! {
     /// later `RUN` cannot shrink the layer. The finding points at the last
     /// install that nothing cleans after.
     ///
+    /// ## Fix safety
+    /// The fix runs `zypper clean --all` right after the last install. It is safe:
+    /// only caches are removed. There is no fix for exec form, nor when the
+    /// install's status or output feeds another command (`||`, `|`).
+    ///
     /// ## Differences from hadolint
     /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/zypp` (or
     ///   a directory above) satisfies the rule: the cache never reaches the image
@@ -51,7 +57,7 @@ declare_rule! {
     ///   `cmd` are skipped.
     pub struct ZypperCleanMissing { command: String }
     code = "DL3036", name = "zypper-clean-missing", aliases = [],
-    category = Size, severity = Warning, fix = None,
+    category = Size, severity = Warning, fix = Sometimes,
     visits = [Run],
 }
 
@@ -87,12 +93,17 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
         .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
         .last();
     if let Some(cmd) = last {
-        checker.report(
+        let clean = "zypper clean --all".to_string();
+        let edit = run_after(run, &cmd.invocation, &clean);
+        let diagnostic = checker.report(
             ZypperCleanMissing {
                 command: cmd.describe(),
             },
             cmd.command_range(),
         );
+        if let Some(edit) = edit {
+            diagnostic.with_fix(Fix::safe(format!("Add `&& {clean}`"), vec![edit]));
+        }
     }
 }
 
@@ -126,7 +137,10 @@ mod tests {
                     "FROM opensuse/leap\nRUN zypper -n ref && zypper se curl\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN zypper -n in curl\n",
                 ],
-                fixes: &[],
+                fixes: &[(
+                    "FROM opensuse/leap\nRUN zypper -n in curl=8 \\\n && zypper -n in git=2\n",
+                    "FROM opensuse/leap\nRUN zypper -n in curl=8 \\\n && zypper -n in git=2 && zypper clean --all\n",
+                )],
             },
         );
     }

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{DNF_PROGRAMS, RpmCommand, cache_handled};
+use crate::fix::Fix;
+use crate::semantic::shell::rpm::{DNF_PROGRAMS, RpmCommand, cache_handled, run_after};
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -40,6 +41,12 @@ declare_rule! {
     /// `/var/cache/yum` or their contents all count. The finding points at
     /// the last install that nothing cleans after.
     ///
+    /// ## Fix safety
+    /// The fix runs `dnf clean all` (`microdnf clean all` after microdnf)
+    /// right after the last install. It is safe: only caches are removed.
+    /// There is no fix for exec form, nor when the install's status or
+    /// output feeds another command (`||`, `|`).
+    ///
     /// ## Differences from hadolint
     /// - A `RUN --mount=type=cache` (or `type=tmpfs`) over `/var/cache/dnf` or
     ///   `/var/cache/yum` (or a directory above) satisfies the rule: the cache
@@ -61,7 +68,7 @@ declare_rule! {
     ///   `cmd` are skipped.
     pub struct DnfCleanMissing { command: String, program: String }
     code = "DL3040", name = "dnf-clean-missing", aliases = [],
-    category = Size, severity = Warning, fix = None,
+    category = Size, severity = Warning, fix = Sometimes,
     visits = [Run],
 }
 
@@ -97,13 +104,18 @@ fn check(checker: &mut Checker, _inst: &Instruction) {
         .filter(|c| !cache_handled(run, c.invocation.index, CLEANERS, CACHE_DIRS))
         .last();
     if let Some(cmd) = last {
-        checker.report(
+        let clean = format!("{} clean all", cmd.invocation.program());
+        let edit = run_after(run, &cmd.invocation, &clean);
+        let diagnostic = checker.report(
             DnfCleanMissing {
                 command: cmd.describe(),
                 program: cmd.invocation.program().to_string(),
             },
             cmd.command_range(),
         );
+        if let Some(edit) = edit {
+            diagnostic.with_fix(Fix::safe(format!("Add `&& {clean}`"), vec![edit]));
+        }
     }
 }
 
@@ -143,7 +155,20 @@ mod tests {
                     "FROM fedora:40\nRUN --mount=type=tmpfs,target=/var/cache/dnf dnf install -y a-1\n",
                     "FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\nRUN dnf install -y a-1\n",
                 ],
-                fixes: &[],
+                fixes: &[
+                    (
+                        "FROM ubi9/ubi-minimal\nRUN microdnf install -y a-1; echo ok\n",
+                        "FROM ubi9/ubi-minimal\nRUN microdnf install -y a-1 && microdnf clean all; echo ok\n",
+                    ),
+                    (
+                        "FROM fedora:40\nRUN [\"sh\", \"-c\", \"dnf install -y a-1\"]\n",
+                        "FROM fedora:40\nRUN [\"sh\", \"-c\", \"dnf install -y a-1 && dnf clean all\"]\n",
+                    ),
+                    (
+                        "FROM fedora:40\nRUN dnf install -y a-1 | tee /tmp/log\n",
+                        "FROM fedora:40\nRUN dnf install -y a-1 | tee /tmp/log\n",
+                    ),
+                ],
             },
         );
     }

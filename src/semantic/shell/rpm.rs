@@ -13,7 +13,7 @@ use super::mounts::{MountType, RunFlags};
 use super::paths::path_covers;
 use super::programs::{ParsedArgs, VersionSyntax, split_version};
 use super::run::RunScript;
-use super::script::Script;
+use super::script::{Connector, Script};
 use super::word::{ShellWord, WordPart};
 use crate::fix::Edit;
 
@@ -322,6 +322,24 @@ pub fn cache_handled(run: &RunScript<'_>, install: usize, cleans: &[&str], dirs:
         || dirs
             .iter()
             .any(|d| script.removal_after(install, &format!("{d}/*")).is_some())
+}
+
+/// The edit that runs `command` right after `invocation` (`yum install -y
+/// x && yum clean all`), when that keeps the script's flow: not for exec
+/// form, nor for a command whose status or output feeds the next one
+/// (`||`, `|`, `&`).
+pub fn run_after(
+    run: &RunScript<'_>,
+    invocation: &Invocation<'_, '_>,
+    command: &str,
+) -> Option<Edit> {
+    let cmd = invocation.command;
+    let argv = run.is_exec() && run.commands().first().is_some_and(|c| std::ptr::eq(c, cmd));
+    let flows = matches!(
+        cmd.connector_after,
+        None | Some(Connector::And | Connector::Semicolon | Connector::Newline)
+    );
+    (!argv && flows && !cmd.negated).then(|| Edit::insert(cmd.range.end, format!(" && {command}")))
 }
 
 /// The edit that adds `option` after `word` of `invocation` in `run`: a new
