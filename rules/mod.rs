@@ -30,10 +30,22 @@ pub mod dl3026_untrusted_registry;
 pub mod dl3027_apt_instead_of_apt_get;
 pub mod dl3028_gem_unpinned;
 pub mod dl3029_from_platform_flag;
+pub mod dl3030_yum_missing_yes;
+pub mod dl3032_yum_clean_missing;
+pub mod dl3033_yum_unpinned;
+pub mod dl3034_zypper_missing_non_interactive;
+pub mod dl3035_zypper_dist_upgrade;
+pub mod dl3036_zypper_clean_missing;
+pub mod dl3037_zypper_unpinned;
+pub mod dl3038_dnf_missing_yes;
+pub mod dl3040_dnf_clean_missing;
+pub mod dl3041_dnf_unpinned;
 pub mod dl3042_pip_cache_dir;
 pub mod dl3043_onbuild_forbidden_trigger;
 pub mod dl3044_env_self_reference;
 pub mod dl3045_copy_relative_dest_without_workdir;
+pub mod dl3046_useradd_high_uid_without_l;
+pub mod dl3047_wget_without_progress;
 pub mod dl3048_invalid_label_key;
 pub mod dl3049_required_label_missing;
 pub mod dl3050_label_not_in_schema;
@@ -55,6 +67,7 @@ pub mod dl3065_redundant_target_platform;
 pub mod dl3066_non_numeric_user;
 pub mod dl3067_copy_whole_stage_filesystem;
 pub mod dl4000_maintainer_deprecated;
+pub mod dl4001_curl_and_wget;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
 pub mod ll101_stage_name_casing;
@@ -112,10 +125,22 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3027_apt_instead_of_apt_get::RULE,
     &dl3028_gem_unpinned::RULE,
     &dl3029_from_platform_flag::RULE,
+    &dl3030_yum_missing_yes::RULE,
+    &dl3032_yum_clean_missing::RULE,
+    &dl3033_yum_unpinned::RULE,
+    &dl3034_zypper_missing_non_interactive::RULE,
+    &dl3035_zypper_dist_upgrade::RULE,
+    &dl3036_zypper_clean_missing::RULE,
+    &dl3037_zypper_unpinned::RULE,
+    &dl3038_dnf_missing_yes::RULE,
+    &dl3040_dnf_clean_missing::RULE,
+    &dl3041_dnf_unpinned::RULE,
     &dl3042_pip_cache_dir::RULE,
     &dl3043_onbuild_forbidden_trigger::RULE,
     &dl3044_env_self_reference::RULE,
     &dl3045_copy_relative_dest_without_workdir::RULE,
+    &dl3046_useradd_high_uid_without_l::RULE,
+    &dl3047_wget_without_progress::RULE,
     &dl3048_invalid_label_key::RULE,
     &dl3049_required_label_missing::RULE,
     &dl3050_label_not_in_schema::RULE,
@@ -137,6 +162,7 @@ pub static RULES: &[&RuleEntry] = &[
     &dl3066_non_numeric_user::RULE,
     &dl3067_copy_whole_stage_filesystem::RULE,
     &dl4000_maintainer_deprecated::RULE,
+    &dl4001_curl_and_wget::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,
     &syntax_errors::LL001,

@@ -23,6 +23,7 @@ pub mod packages;
 pub mod paths;
 pub mod pkgcache;
 pub mod programs;
+pub mod rpm;
 pub mod run;
 pub mod script;
 pub mod text;
