@@ -216,7 +216,7 @@ pub fn test_rule(rule: &'static RuleEntry, cases: Cases) {
 /// applies the companions' fixes too, so their findings in the cases should
 /// have none.
 pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Cases) {
-    run_checks(rule, &settings_for(rule, companions), cases);
+    run_cases(rule, &settings_for(rule, companions), cases);
 }
 
 /// Like [`test_rule`], with rule options set by `configure` (for rules that
@@ -224,24 +224,18 @@ pub fn test_rule_with(rule: &'static RuleEntry, companions: &[&str], cases: Case
 /// examples and every case are linted with these settings.
 pub fn test_rule_configured(
     rule: &'static RuleEntry,
-    configure: impl FnOnce(&mut engine::RuleOptions),
+    configure: impl FnOnce(&mut RuleOptions),
     cases: Cases,
 ) {
     let mut settings = settings_for(rule, &[]);
     configure(&mut settings.options);
-    run_checks(rule, &settings, cases);
-}
-
-fn run_checks(rule: &'static RuleEntry, settings: &Settings, cases: Cases) {
-    run_cases(rule, &settings_for(rule, companions), cases);
+    run_cases(rule, &settings, cases);
 }
 
 /// Like [`test_rule`], with rule options (`required-labels`,
 /// `trusted-registries`…) set for the cases and the documented examples.
 pub fn test_rule_with_options(rule: &'static RuleEntry, options: RuleOptions, cases: Cases) {
-    let mut settings = settings_for(rule, &[]);
-    settings.options = options;
-    run_cases(rule, &settings, cases);
+    test_rule_configured(rule, |o| *o = options, cases);
 }
 
 fn run_cases(rule: &'static RuleEntry, settings: &Settings, cases: Cases) {
