@@ -46,6 +46,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Run the language server on standard input and output.
+    Lsp,
     /// Developer tools.
     Debug {
         #[command(subcommand)]
@@ -235,6 +237,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Check(args) => check::run(&args),
         Command::Rule { rule } => rules::explain(&rule),
         Command::Rules { format } => rules::list(format),
+        Command::Lsp => Ok(lsp()),
         Command::Debug {
             command: DebugCommand::Ast { file, format },
         } => debug::ast(&file, format),
@@ -243,6 +246,19 @@ pub fn run(cli: Cli) -> Outcome {
         Ok(outcome) => outcome,
         Err(e) => {
             report_error(&e);
+            Outcome::Error
+        }
+    }
+}
+
+/// `layerlint lsp`: exits 0 after `shutdown` and `exit`, as the protocol
+/// asks; non-zero when the client left without `shutdown`.
+fn lsp() -> Outcome {
+    match crate::lsp::run_stdio() {
+        Ok(crate::lsp::Exit::Clean) => Outcome::Clean,
+        Ok(crate::lsp::Exit::Abrupt) => Outcome::Error,
+        Err(e) => {
+            eprintln!("layerlint: error: {e}");
             Outcome::Error
         }
     }
