@@ -313,9 +313,10 @@ impl Server {
             n::DidChangeConfiguration::METHOD => {
                 match serde_json::from_value::<lsp::DidChangeConfigurationParams>(params)
                     .map_err(|e| e.to_string())
-                    .and_then(|p| ClientOptions::parse(&p.settings))
+                    .and_then(|p| ClientOptions::parse_change(&p.settings))
                 {
-                    Ok(options) => self.session.configure(options),
+                    Ok(Some(options)) => self.session.configure(options),
+                    Ok(None) => Vec::new(),
                     Err(e) => {
                         self.show_error(e);
                         Vec::new()

@@ -16,6 +16,9 @@ use serde_json::Value;
 use crate::config::Overrides;
 use crate::engine;
 
+/// The keys read; others are ignored.
+const KEYS: [&str; 4] = ["select", "ignore", "build-args", "buildArgs"];
+
 /// The editor's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientOptions {
@@ -48,6 +51,19 @@ impl ClientOptions {
             options.build_args = build_args(args)?;
         }
         Ok(options)
+    }
+
+    /// The settings of a `workspace/didChangeConfiguration`: `None` when
+    /// they say nothing about layerlint (`{}`, `null`, or
+    /// only other tools' settings), which keeps the current ones; otherwise
+    /// they replace them.
+    pub fn parse_change(value: &Value) -> Result<Option<Self>, String> {
+        let ours = value.get("layerlint").is_some() || KEYS.iter().any(|k| value.get(k).is_some());
+        if ours {
+            Self::parse(value).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// As command-line flags over a configuration file.
@@ -146,6 +162,17 @@ mod tests {
             ClientOptions::parse(&Value::Null).unwrap(),
             ClientOptions::default()
         );
+    }
+
+    #[test]
+    fn changes_without_our_keys_keep_the_settings() {
+        for nothing in [json!(null), json!({}), json!({"python": {"x": 1}})] {
+            assert_eq!(ClientOptions::parse_change(&nothing), Ok(None), "{nothing}");
+        }
+        let changed = ClientOptions::parse_change(&json!({"layerlint": {}})).unwrap();
+        assert_eq!(changed, Some(ClientOptions::default()));
+        let changed = ClientOptions::parse_change(&json!({"ignore": ["DL3000"]})).unwrap();
+        assert_eq!(changed.unwrap().ignore, vec!["DL3000".to_string()]);
     }
 
     #[test]

@@ -538,6 +538,14 @@ fn settings_from_initialization_and_configuration_changes() {
     let text = "FROM alpine:3.19 as base\nWORKDIR app\n";
     let mut client = Client::start(&json!({}), &json!({"layerlint": {"select": ["DL3000"]}}));
     assert_eq!(codes(&client.open(URI, text)), vec!["DL3000"]);
+    // Settings that are not ours (`{}`, other tools' sections)
+    // change nothing: no re-lint, the next answer is the symbols'.
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    client.ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert!(client.pending.is_empty(), "{:?}", client.pending);
     client.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"layerlint": {"ignore": "DL3000"}}}),

@@ -95,7 +95,8 @@ local function run()
     name = "layerlint",
     cmd = { bin, "lsp" },
     root_dir = vim.fn.fnamemodify(fixture, ":h"),
-    -- The rules this test is about, so that new rules do not change it.
+    -- The rules this test is about, so that new rules do not change it
+    -- (and MAINTAINER's DL4000, on by default, shows the options apply).
     init_options = { select = { "DL3000", "DL3025", "LL102" } },
   })
   if not check("client started", client_id ~= nil) then
@@ -149,7 +150,7 @@ local function run()
     local text = lines(bufnr)
     check(
       "fix all applied",
-      text == 'FROM alpine:3.19 AS build\n  # layerlint ignore=DL3000\n  WORKDIR app\nCMD ["node", "server.js"]',
+      text == 'FROM alpine:3.19 AS build\n  # layerlint ignore=DL3000\n  WORKDIR app\nCMD ["node", "server.js"]\nMAINTAINER someone',
       text
     )
   end
