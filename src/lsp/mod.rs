@@ -35,6 +35,7 @@ mod symbols;
 #[cfg(test)]
 mod tests;
 
+use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crossbeam_channel::Sender;
@@ -97,12 +98,39 @@ pub fn serve(connection: &Connection) -> Result<Exit, LspError> {
             }
         }
     };
-    for message in &connection.receiver {
-        if let Some(exit) = server.handle(message) {
+    // Messages that arrived while the last one was handled: a change
+    // followed by another change of the same document is applied without
+    // linting, so that fast typing lints only the latest text.
+    let mut queue = VecDeque::new();
+    loop {
+        let message = match queue.pop_front() {
+            Some(message) => message,
+            None => match connection.receiver.recv() {
+                Ok(message) => message,
+                Err(_) => return Ok(Exit::Abrupt),
+            },
+        };
+        queue.extend(connection.receiver.try_iter());
+        let superseded = superseded(&message, queue.front());
+        if let Some(exit) = server.dispatch(message, superseded) {
             return Ok(exit);
         }
     }
-    Ok(Exit::Abrupt)
+}
+
+/// Whether `message` is a change of a document that `next` changes again.
+fn superseded(message: &Message, next: Option<&Message>) -> bool {
+    use lsp::notification::DidChangeTextDocument as Change;
+    let (Message::Notification(a), Some(Message::Notification(b))) = (message, next) else {
+        return false;
+    };
+    let uri = |n: &Notification| {
+        n.params
+            .get("textDocument")
+            .and_then(|d| d.get("uri"))
+            .cloned()
+    };
+    a.method == Change::METHOD && b.method == Change::METHOD && uri(a).is_some() && uri(a) == uri(b)
 }
 
 /// The server after `initialize`: handles one message at a time.
@@ -206,9 +234,17 @@ impl Server {
 
     /// Handles one message; `Some` when the server should stop.
     pub fn handle(&mut self, message: Message) -> Option<Exit> {
+        self.dispatch(message, false)
+    }
+
+    /// [`Server::handle`]; `superseded`: the message is a change that
+    /// another change of the same document follows.
+    fn dispatch(&mut self, message: Message, superseded: bool) -> Option<Exit> {
         match message {
             Message::Request(request) => self.request(request),
-            Message::Notification(notification) => return self.notification(notification),
+            Message::Notification(notification) => {
+                return self.notification(notification, superseded);
+            }
             // Answers to our requests (watcher registration): nothing to do.
             Message::Response(_) => {}
         }
@@ -271,7 +307,7 @@ impl Server {
         self.send(response);
     }
 
-    fn notification(&mut self, notification: Notification) -> Option<Exit> {
+    fn notification(&mut self, notification: Notification, superseded: bool) -> Option<Exit> {
         use lsp::notification as n;
         let Notification { method, params } = notification;
         let published = match method.as_str() {
@@ -298,7 +334,7 @@ impl Server {
             n::DidChangeTextDocument::METHOD => {
                 self.with::<n::DidChangeTextDocument>(params, |s, p| {
                     let doc = p.text_document;
-                    s.change(&doc.uri, doc.version, p.content_changes)
+                    s.change(&doc.uri, doc.version, p.content_changes, !superseded)
                         .into_iter()
                         .collect()
                 })

@@ -207,12 +207,14 @@ impl Session {
     }
 
     /// Applies the editor's changes (whole texts, or ranges if a client
-    /// sends them anyway) and lints again.
+    /// sends them anyway) and lints again, unless `lint` is false (another
+    /// change of the document is already waiting).
     pub fn change(
         &mut self,
         uri: &lsp::Uri,
         version: i32,
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
+        lint: bool,
     ) -> Option<lsp::PublishDiagnosticsParams> {
         let encoding = self.encoding;
         let mut doc = self.documents.remove(uri)?;
@@ -227,6 +229,10 @@ impl Session {
             doc.lines = LineIndex::new(&doc.text);
         }
         doc.version = Some(version);
+        if !lint {
+            self.documents.insert(uri.clone(), doc);
+            return None;
+        }
         self.lint(&mut doc);
         let params = self.publish(&doc);
         self.documents.insert(uri.clone(), doc);

@@ -792,3 +792,50 @@ fn a_panicking_rule_becomes_one_diagnostic_and_the_server_goes_on() {
         vec!["DL3000"]
     );
 }
+
+#[test]
+fn queued_changes_of_a_document_are_linted_once() {
+    use super::superseded;
+    let change = |uri: &str, version: i32| {
+        Message::Notification(Notification::new(
+            "textDocument/didChange".to_string(),
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"text": "FROM alpine:3.19\nWORKDIR app\n"}]}),
+        ))
+    };
+    assert!(superseded(&change(URI, 1), Some(&change(URI, 2))));
+    assert!(!superseded(
+        &change(URI, 1),
+        Some(&change("untitled:other", 2))
+    ));
+    assert!(!superseded(&change(URI, 1), None));
+    let hover = Message::Request(Request::new(
+        RequestId::from(9),
+        "textDocument/hover".to_string(),
+        json!({}),
+    ));
+    assert!(!superseded(&change(URI, 1), Some(&hover)));
+
+    // Through the loop: ten quick changes, then a request. How many are
+    // linted depends on timing; the last one always is.
+    let mut client = Client::default();
+    client.open(URI, "FROM alpine:3.19\n");
+    for version in 2..=11 {
+        client.send(change(URI, version));
+    }
+    client.ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let published: Vec<Notification> = client
+        .pending
+        .drain(..)
+        .filter(|n| n.method == "textDocument/publishDiagnostics")
+        .collect();
+    let last = published.last().expect("diagnostics");
+    assert_eq!(last.params["version"], 11);
+    assert_eq!(
+        codes(last.params["diagnostics"].as_array().unwrap()),
+        vec!["DL3000"]
+    );
+}
