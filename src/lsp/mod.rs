@@ -243,7 +243,21 @@ impl Server {
         match message {
             Message::Request(request) => self.request(request),
             Message::Notification(notification) => {
-                return self.notification(notification, superseded);
+                // Linting catches a rule's panic itself; this is for the
+                // rest (a bug in the server must not end the session).
+                let method = notification.method.clone();
+                return catch_unwind(AssertUnwindSafe(|| {
+                    self.notification(notification, superseded)
+                }))
+                .unwrap_or_else(|_| {
+                    self.notify::<lsp::notification::LogMessage>(lsp::LogMessageParams {
+                        typ: lsp::MessageType::ERROR,
+                        message: format!(
+                            "layerlint failed while handling `{method}` (please report it)"
+                        ),
+                    });
+                    None
+                });
             }
             // Answers to our requests (watcher registration): nothing to do.
             Message::Response(_) => {}
