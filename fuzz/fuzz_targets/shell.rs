@@ -5,13 +5,14 @@
 #![no_main]
 
 use layerlint::semantic::shell::{Script, ShellText};
+use layerlint::syntax::TextRange;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let text = ShellText::new(source);
+    let text = ShellText::verbatim(source, TextRange::from_usize(0, source.len()));
     let script = Script::parse(&text);
     for command in &script.commands {
         for word in command.name.iter().chain(&command.args) {
