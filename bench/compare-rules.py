@@ -20,6 +20,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -60,6 +61,44 @@ def run_hadolint(corpus, files, cache):
             with open(f"{cache}.{i}") as r:
                 w.write(r.read())
             os.remove(f"{cache}.{i}")
+
+
+HEREDOC = re.compile(r"<<(-?)[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+
+
+def instruction_starts(path):
+    """Maps each line of a Dockerfile to the first line of the instruction
+    it belongs to (continuations, and heredoc bodies), roughly as BuildKit
+    reads them: hadolint reports at that line, layerlint at the word."""
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().split("\n")
+    except OSError:
+        return {}
+    escape = "\\"
+    for line in lines[:5]:
+        m = re.match(r"#\s*escape\s*=\s*(\S)", line)
+        if m:
+            escape = m.group(1)
+    starts, start, continued, heredocs = {}, None, False, []
+    for n, line in enumerate(lines, 1):
+        if heredocs:
+            starts[n] = start
+            strip, name = heredocs[0]
+            if (line.lstrip("\t") if strip else line) == name:
+                heredocs.pop(0)
+            continue
+        stripped = line.strip()
+        if continued and (not stripped or stripped.startswith("#")):
+            starts[n] = start
+            continue
+        if not continued:
+            start = n
+        starts[n] = start
+        continued = line.rstrip().endswith(escape) and not stripped.startswith("#")
+        if not stripped.startswith("#"):
+            heredocs.extend((bool(m.group(1)), m.group(2)) for m in HEREDOC.finditer(line))
+    return starts
 
 
 def run_layerlint(corpus, files, rules, profile):
@@ -111,9 +150,16 @@ def main():
     ours = collections.defaultdict(collections.Counter)
     # Every DL rule layerlint has (a code it lacks shows 0 findings).
     select = args.rules.split(",") if args.rules else ["DL"]
+    starts = {}
     for d in run_layerlint(corpus, files, select, "debug" if args.debug else "release"):
         if d["code"] in rules:
-            ours[d["code"]][(d["file"], d["line"])] += 1
+            # hadolint reports a rule once per instruction, at its first line.
+            name = d["file"]
+            if name not in starts:
+                starts[name] = instruction_starts(os.path.join(os.path.dirname(corpus), name))
+            key = (name, starts[name].get(d["line"], d["line"]))
+            if d["code"].startswith("SC") or key not in ours[d["code"]]:
+                ours[d["code"]][key] += 1
 
     def source_line(key):
         try:
