@@ -143,23 +143,36 @@ def main():
                 parse_error.add(name)
             had[d["code"]][(name, d["line"])] += 1
 
+    all_sc = False
     if args.rules:
         rules = args.rules.split(",")
+        # `SC`: every ShellCheck code either side reports.
+        all_sc = "SC" in rules
+        rules = [r for r in rules if r != "SC"]
     else:
         rules = sorted(c for c in had if c.startswith("DL") and c not in OPT_IN)
     ours = collections.defaultdict(collections.Counter)
     # Every DL rule layerlint has (a code it lacks shows 0 findings).
     select = args.rules.split(",") if args.rules else ["DL"]
     starts = {}
+    sc_seen = set()
     for d in run_layerlint(corpus, files, select, "debug" if args.debug else "release"):
-        if d["code"] in rules:
+        if d["code"] in rules or (all_sc and d["code"].startswith("SC")):
             # hadolint reports a rule once per instruction, at its first line.
             name = d["file"]
             if name not in starts:
                 starts[name] = instruction_starts(os.path.join(os.path.dirname(corpus), name))
             key = (name, starts[name].get(d["line"], d["line"]))
-            if d["code"].startswith("SC") or key not in ours[d["code"]]:
+            if d["code"].startswith("SC"):
+                # hadolint keeps one ShellCheck finding per message and RUN.
+                if (d["code"], key, d["message"]) not in sc_seen:
+                    sc_seen.add((d["code"], key, d["message"]))
+                    ours[d["code"]][key] += 1
+            elif key not in ours[d["code"]]:
                 ours[d["code"]][key] += 1
+
+    if all_sc:
+        rules += sorted({c for c in had if c.startswith("SC")} | {c for c in ours if c.startswith("SC")})
 
     def source_line(key):
         try:
@@ -180,6 +193,12 @@ def main():
         for label, diff in (("hadolint only", only_h), ("layerlint only", only_o)):
             for key in sorted(diff)[: args.show]:
                 print(f"    {label}: {key[0]}:{key[1]}  | {source_line(key)}")
+    if all_sc:
+        sc = [r for r in rules if r.startswith("SC")]
+        h = sum(sum(v for k, v in had[r].items() if k[0] not in parse_error) for r in sc)
+        o = sum(sum(v for k, v in ours[r].items() if k[0] not in parse_error) for r in sc)
+        m = sum(sum((collections.Counter({k: v for k, v in had[r].items() if k[0] not in parse_error}) & ours[r]).values()) for r in sc)
+        print(f"{'SC (all)':8} {h:8} {o:8} {m:8} {h - m:8} {o - m:9} {100 * m / h if h else 0:9.1f}%")
     print(f"(left out: {len(parse_error)} files hadolint cannot parse)")
 
 

@@ -13,6 +13,7 @@ pub mod render;
 #[path = "../rules/mod.rs"]
 pub mod rules;
 pub mod semantic;
+pub mod shellcheck;
 pub mod syntax;
 #[cfg(test)]
 pub mod testing;

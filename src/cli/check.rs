@@ -14,7 +14,9 @@ use super::settings::SettingsSource;
 use super::{CheckArgs, Outcome, fs, report_error};
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, FileReport, Format, text};
+use crate::shellcheck::{self, Mode as ShellcheckMode};
 use crate::{engine, syntax};
+use std::sync::OnceLock;
 
 /// What `check` does with the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,9 @@ enum Destination {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
+    if args.shellcheck == Some(ShellcheckMode::Required) && shellcheck_program().is_none() {
+        return Err(CliError::ShellcheckMissing);
+    }
     if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
         return Err(CliError::Usage(format!(
             "--statistics works with --format text or json, not {}",
@@ -232,13 +237,54 @@ fn check_one(
     unsafe_fixes: bool,
 ) -> Result<Checked, CliError> {
     let settings = source.for_file(settings_path)?;
+    let mut checked = lint_or_fix(bytes, name, path, &settings, mode, unsafe_fixes)?;
+    let run_shellcheck = match settings.shellcheck {
+        ShellcheckMode::Off => false,
+        ShellcheckMode::Auto => shellcheck_program().is_some(),
+        ShellcheckMode::Required => true,
+    };
+    let text_ok = std::str::from_utf8(bytes).is_ok();
+    if run_shellcheck && text_ok {
+        let program = shellcheck_program().ok_or(CliError::ShellcheckMissing)?;
+        let found = shellcheck::lint(&checked.source, &settings, |inputs| {
+            shellcheck::run(program, inputs)
+        })
+        .map_err(|source| CliError::Shellcheck {
+            name: name.to_string(),
+            source,
+        })?;
+        if !found.is_empty() {
+            checked.diagnostics.extend(found);
+            checked
+                .diagnostics
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+    }
+    Ok(checked)
+}
+
+/// The `shellcheck` program, looked up once per process.
+fn shellcheck_program() -> Option<&'static Path> {
+    static PROGRAM: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PROGRAM.get_or_init(shellcheck::find_program).as_deref()
+}
+
+/// The lint (or fix) part of [`check_one`].
+fn lint_or_fix(
+    bytes: &[u8],
+    name: &str,
+    path: Option<&Path>,
+    settings: &engine::Settings,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Result<Checked, CliError> {
     let text = std::str::from_utf8(bytes)
         .ok()
         .filter(|_| mode != Mode::Lint);
     // Plain linting, or not text (nothing to fix; lint_bytes reports the
     // encoding).
     let Some(text) = text else {
-        let linted = engine::lint_bytes(bytes, &settings);
+        let linted = engine::lint_bytes(bytes, settings);
         let stdin_output = (mode == Mode::Fix && path.is_none()).then(|| bytes.to_vec());
         return Ok(Checked {
             name: name.to_string(),
@@ -249,7 +295,7 @@ fn check_one(
             stdin_output,
         });
     };
-    let outcome = engine::fix(text, &settings, unsafe_fixes);
+    let outcome = engine::fix(text, settings, unsafe_fixes);
     let changed = outcome.text != text;
     if changed {
         refuse_new_syntax_errors(name, text, &outcome.text)?;

@@ -48,6 +48,16 @@ pub enum CliError {
     },
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "`shellcheck` is required (--shellcheck required, or `shellcheck: required` in the configuration) but is not on the PATH"
+    )]
+    ShellcheckMissing,
+    #[error("ShellCheck on `{name}`: {source}")]
+    Shellcheck {
+        name: String,
+        #[source]
+        source: crate::shellcheck::Error,
+    },
 }
 
 impl CliError {

@@ -27,6 +27,8 @@ pub struct ConfigRequest {
     pub context: Option<PathBuf>,
     /// `--build-arg K=V`, in order.
     pub build_args: Vec<(String, String)>,
+    /// `--shellcheck`.
+    pub shellcheck: Option<crate::shellcheck::Mode>,
 }
 
 /// Hands out the settings for each linted file. Shared by the threads that
@@ -69,6 +71,7 @@ impl SettingsSource {
             no_config: args.no_config,
             context: args.context.clone(),
             build_args: args.build_args.clone(),
+            shellcheck: args.shellcheck,
         };
         Self::new(selection, args.no_inline_ignores, request)
     }
@@ -93,6 +96,7 @@ impl SettingsSource {
             no_inline_ignores,
             build_args: request.build_args.clone(),
             context: request.context.clone(),
+            shellcheck: request.shellcheck,
         };
         let source = Self {
             selection,

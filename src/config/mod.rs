@@ -167,6 +167,8 @@ pub struct Overrides {
     pub build_args: Vec<(String, String)>,
     /// `--context DIR`.
     pub context: Option<PathBuf>,
+    /// `--shellcheck`.
+    pub shellcheck: Option<crate::shellcheck::Mode>,
 }
 
 /// Rules to ignore in the files a glob matches.
@@ -198,6 +200,7 @@ pub struct Config {
     context: Option<PathBuf>,
     severity_threshold: Option<Severity>,
     inline_ignores: Option<bool>,
+    shellcheck: Option<crate::shellcheck::Mode>,
     format: Option<String>,
     color: Option<bool>,
     exit_zero: Option<bool>,
@@ -365,6 +368,7 @@ impl Config {
                 .insert(key.clone(), value.clone());
         }
         settings.inline_ignores = self.inline_ignores(cli);
+        settings.shellcheck = cli.shellcheck.or(self.shellcheck).unwrap_or_default();
         Ok(settings)
     }
 
