@@ -11,7 +11,8 @@
 //! maps ShellCheck's `json1` report back to exact ranges in the Dockerfile
 //! through the shell model's offset map. Running the `shellcheck` process
 //! ([`run`]) is for the CLI (and later the language server); the engine
-//! never does it. One process checks all the scripts of a file.
+//! never does it. One process checks many scripts (all those of a file,
+//! or, from the CLI, of many files at once).
 
 use std::collections::BTreeSet;
 use std::io;
@@ -198,10 +199,12 @@ struct Report {
     comments: Vec<Comment>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One finding of ShellCheck's `json1` report.
+#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Comment {
-    file: String,
+pub struct Comment {
+    /// The [`Input::name`] it is about.
+    pub file: String,
     line: usize,
     end_line: usize,
     column: usize,
@@ -209,6 +212,19 @@ struct Comment {
     level: String,
     code: u32,
     message: String,
+}
+
+/// The findings of a `json1` report.
+pub fn parse_report(json: &str) -> Result<Vec<Comment>, Error> {
+    Ok(serde_json::from_str::<Report>(json)?.comments)
+}
+
+/// The scripts of `source` to check, named `run-<instruction>.sh`.
+pub fn inputs(source: &str) -> Vec<Input> {
+    let file = syntax::parse(source);
+    let stages = Stages::new(&file);
+    let shells = ShellScripts::new(&file, &stages);
+    prepare(&file, &shells).0
 }
 
 /// Why ShellCheck gave no findings.
@@ -241,18 +257,24 @@ pub fn lint<E: From<Error>>(
     settings: &Settings,
     runner: impl FnOnce(&[Input]) -> Result<String, E>,
 ) -> Result<Vec<Diagnostic>, E> {
+    let found = inputs(source);
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let comments = parse_report(&runner(&found)?)?;
+    Ok(diagnostics(source, settings, &comments))
+}
+
+/// The diagnostics for `comments`, ShellCheck's findings on the
+/// [`inputs`] of `source`.
+pub fn diagnostics(source: &str, settings: &Settings, comments: &[Comment]) -> Vec<Diagnostic> {
     let file = syntax::parse(source);
     let stages = Stages::new(&file);
     let shells = ShellScripts::new(&file, &stages);
     let (inputs, prepared) = prepare(&file, &shells);
-    if inputs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let output = runner(&inputs)?;
-    let report: Report = serde_json::from_str(&output).map_err(Error::from)?;
     let mut seen = BTreeSet::new();
     let mut diagnostics = Vec::new();
-    for comment in report.comments {
+    for comment in comments {
         if EXCLUDED.contains(&comment.code) {
             continue;
         }
@@ -263,8 +285,7 @@ pub fn lint<E: From<Error>>(
         let Some(k) = inputs.iter().position(|i| i.name == comment.file) else {
             continue;
         };
-        let script = &prepared[k];
-        let range = map_range(script, &comment);
+        let range = map_range(&prepared[k], comment);
         if !seen.insert((range.start, range.end, comment.code)) {
             continue;
         }
@@ -272,7 +293,7 @@ pub fn lint<E: From<Error>>(
             code,
             name: NAME,
             severity: severity(&comment.level),
-            message: comment.message,
+            message: comment.message.clone(),
             help: None,
             range,
             fix: None,
@@ -281,7 +302,7 @@ pub fn lint<E: From<Error>>(
     }
     engine::suppress_external(&file, settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(diagnostics)
+    diagnostics
 }
 
 /// hadolint's mapping of ShellCheck levels.

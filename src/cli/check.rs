@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::render::{self, FileReport, Format, text};
 use crate::shellcheck::{self, Mode as ShellcheckMode};
 use crate::{engine, syntax};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// What `check` does with the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,8 @@ struct Checked {
     diff: Option<String>,
     /// With `--fix` on standard input: the text to print.
     stdin_output: Option<Vec<u8>>,
+    /// ShellCheck is to check it, with these settings.
+    shellcheck: Option<Arc<engine::Settings>>,
 }
 
 /// Where the report goes.
@@ -136,6 +138,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 failed = true;
             }
         }
+    }
+    if let Err(e) = add_shellcheck(&mut checked) {
+        report_error(&e);
+        failed = true;
     }
 
     let destination = match &args.output {
@@ -238,29 +244,76 @@ fn check_one(
 ) -> Result<Checked, CliError> {
     let settings = source.for_file(settings_path)?;
     let mut checked = lint_or_fix(bytes, name, path, &settings, mode, unsafe_fixes)?;
-    let run_shellcheck = match settings.shellcheck {
+    let wanted = match settings.shellcheck {
         ShellcheckMode::Off => false,
         ShellcheckMode::Auto => shellcheck_program().is_some(),
         ShellcheckMode::Required => true,
     };
-    let text_ok = std::str::from_utf8(bytes).is_ok();
-    if run_shellcheck && text_ok {
-        let program = shellcheck_program().ok_or(CliError::ShellcheckMissing)?;
-        let found = shellcheck::lint(&checked.source, &settings, |inputs| {
-            shellcheck::run(program, inputs)
-        })
-        .map_err(|source| CliError::Shellcheck {
-            name: name.to_string(),
-            source,
-        })?;
-        if !found.is_empty() {
-            checked.diagnostics.extend(found);
-            checked
-                .diagnostics
-                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if wanted && std::str::from_utf8(bytes).is_ok() {
+        if shellcheck_program().is_none() {
+            return Err(CliError::ShellcheckMissing);
         }
+        checked.shellcheck = Some(settings);
     }
     Ok(checked)
+}
+
+/// Scripts per `shellcheck` process.
+const SHELLCHECK_BATCH: usize = 200;
+
+/// Checks the scripts of every file that asked for it with a few
+/// `shellcheck` processes (in parallel), and adds the findings.
+fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
+    let Some(program) = shellcheck_program() else {
+        return Ok(());
+    };
+    // Every script, named `<file index>-run-<instruction>.sh`.
+    let inputs: Vec<shellcheck::Input> = checked
+        .par_iter()
+        .enumerate()
+        .filter(|(_, c)| c.shellcheck.is_some())
+        .flat_map_iter(|(i, c)| {
+            shellcheck::inputs(&c.source)
+                .into_iter()
+                .map(move |input| shellcheck::Input {
+                    name: format!("{i}-{}", input.name),
+                    script: input.script,
+                })
+        })
+        .collect();
+    let reports: Vec<Result<Vec<shellcheck::Comment>, shellcheck::Error>> = inputs
+        .par_chunks(SHELLCHECK_BATCH)
+        .map(|batch| shellcheck::parse_report(&shellcheck::run(program, batch)?))
+        .collect();
+    let mut by_file: Vec<Vec<shellcheck::Comment>> = vec![Vec::new(); checked.len()];
+    for report in reports {
+        let comments = report.map_err(|source| CliError::Shellcheck { source })?;
+        for mut comment in comments {
+            let Some((i, name)) = comment.file.split_once('-') else {
+                continue;
+            };
+            let Some(slot) = i.parse::<usize>().ok().and_then(|i| by_file.get_mut(i)) else {
+                continue;
+            };
+            comment.file = name.to_string();
+            slot.push(comment);
+        }
+    }
+    checked
+        .par_iter_mut()
+        .zip(by_file)
+        .for_each(|(c, comments)| {
+            let Some(settings) = c.shellcheck.take() else {
+                return;
+            };
+            let found = shellcheck::diagnostics(&c.source, &settings, &comments);
+            if !found.is_empty() {
+                c.diagnostics.extend(found);
+                c.diagnostics
+                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            }
+        });
+    Ok(())
 }
 
 /// The `shellcheck` program, looked up once per process.
@@ -293,6 +346,7 @@ fn lint_or_fix(
             fixed: 0,
             diff: None,
             stdin_output,
+            shellcheck: None,
         });
     };
     let outcome = engine::fix(text, settings, unsafe_fixes);
@@ -307,6 +361,7 @@ fn lint_or_fix(
         fixed: outcome.applied,
         diff: None,
         stdin_output: None,
+        shellcheck: None,
     };
     match (mode, path) {
         (Mode::Diff, _) => {

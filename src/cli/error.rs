@@ -52,9 +52,8 @@ pub enum CliError {
         "`shellcheck` is required (--shellcheck required, or `shellcheck: required` in the configuration) but is not on the PATH"
     )]
     ShellcheckMissing,
-    #[error("ShellCheck on `{name}`: {source}")]
+    #[error("ShellCheck: {source}")]
     Shellcheck {
-        name: String,
         #[source]
         source: crate::shellcheck::Error,
     },
