@@ -3,9 +3,10 @@
 //! As hadolint does, each script is checked under the shell in force
 //! (`#!/bin/sh`, or the program of `SHELL`), with the stage's `ARG` and
 //! `ENV` names (and the predefined proxy variables) exported first, so they
-//! are not reported as unassigned. Scripts for PowerShell, `cmd` or another
-//! interpreter are not checked, nor `ONBUILD RUN` (the child image decides
-//! its shell and variables).
+//! are not reported as unassigned; an `ONBUILD RUN` is checked as if it ran
+//! in the stage. Scripts for PowerShell, `cmd` or another interpreter are
+//! not checked (hadolint reads Windows scripts as POSIX ones, which gives
+//! parse errors such as SC1072 and SC1088).
 //!
 //! [`lint`] is pure: it builds the scripts, hands them to a runner, and
 //! maps ShellCheck's `json1` report back to exact ranges in the Dockerfile
@@ -134,7 +135,7 @@ fn prepare<'a>(
             (Keyword::Env, Args::KeyValues { pairs }) => {
                 vars.extend(pairs.iter().map(|p| p.key.value.to_string()));
             }
-            (Keyword::Run, _) => {
+            _ if inst.effective().kind == Keyword::Run => {
                 let Some(run) = shells.run(index) else {
                     continue;
                 };

@@ -138,7 +138,6 @@ fn selection_and_suppression_apply() {
 fn other_shells_and_forms_are_not_checked() {
     let sources = [
         "FROM debian\nRUN [\"sh\", \"-c\", \"echo $a\"]\n",
-        "FROM debian\nONBUILD RUN echo $a\n",
         "FROM debian\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n",
         "FROM debian\nSHELL [\"pwsh\", \"-Command\"]\nRUN Write-Host $a\n",
         "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %a%\n",
@@ -153,6 +152,18 @@ fn other_shells_and_forms_are_not_checked() {
         .unwrap();
         assert!(!called && found.is_empty(), "{source}");
     }
+}
+
+#[test]
+fn onbuild_run_is_checked_in_its_stage() {
+    let (inputs, _) = lint_with(
+        "FROM debian\nARG V\nONBUILD RUN echo $V $a\n",
+        &Settings::default(),
+        &report(&[]),
+    );
+    assert_eq!(inputs.len(), 1);
+    assert!(inputs[0].script.contains("export V=1\n"));
+    assert!(inputs[0].script.ends_with("\necho $V $a"));
 }
 
 #[test]
