@@ -1,11 +1,8 @@
 #!/usr/bin/env python3
 """Per-rule differential against hadolint over the corpus.
 
-For every DL rule: instructions flagged by hadolint, by layerlint, by both
-(matched: same file and instruction), only hadolint, only layerlint. hadolint
-reports on an instruction's first line and layerlint on the offending word,
-so each layerlint finding counts for the instruction it is in; several
-findings of one rule on one instruction count once on both sides. Files hadolint cannot
+For every DL rule: findings by hadolint, findings by layerlint, matched
+(same file and line), only hadolint, only layerlint. Files hadolint cannot
 parse are left out of both sides.
 
     bench/compare-rules.py [--rules DL3008,DL3009] [--show N] [--hadolint-json FILE] [--debug]
@@ -27,9 +24,6 @@ import re
 import subprocess
 import sys
 
-KEYWORD = re.compile(
-    r"\s*(from|run|cmd|label|maintainer|expose|env|add|copy|entrypoint|volume|user|workdir|arg|"
-    r"onbuild|stopsignal|healthcheck|shell)(\s|$)", re.I)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OPT_IN = {"DL1001", "DL3057"}
 
@@ -67,6 +61,44 @@ def run_hadolint(corpus, files, cache):
             with open(f"{cache}.{i}") as r:
                 w.write(r.read())
             os.remove(f"{cache}.{i}")
+
+
+HEREDOC = re.compile(r"<<(-?)[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+
+
+def instruction_starts(path):
+    """Maps each line of a Dockerfile to the first line of the instruction
+    it belongs to (continuations, and heredoc bodies), roughly as BuildKit
+    reads them: hadolint reports at that line, layerlint at the word."""
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().split("\n")
+    except OSError:
+        return {}
+    escape = "\\"
+    for line in lines[:5]:
+        m = re.match(r"#\s*escape\s*=\s*(\S)", line)
+        if m:
+            escape = m.group(1)
+    starts, start, continued, heredocs = {}, None, False, []
+    for n, line in enumerate(lines, 1):
+        if heredocs:
+            starts[n] = start
+            strip, name = heredocs[0]
+            if (line.lstrip("\t") if strip else line) == name:
+                heredocs.pop(0)
+            continue
+        stripped = line.strip()
+        if continued and (not stripped or stripped.startswith("#")):
+            starts[n] = start
+            continue
+        if not continued:
+            start = n
+        starts[n] = start
+        continued = line.rstrip().endswith(escape) and not stripped.startswith("#")
+        if not stripped.startswith("#"):
+            heredocs.extend((bool(m.group(1)), m.group(2)) for m in HEREDOC.finditer(line))
+    return starts
 
 
 def run_layerlint(corpus, files, rules, profile):
@@ -109,32 +141,38 @@ def main():
             name = d["file"][2:] if d["file"].startswith("./") else d["file"]
             if d["code"] == "PARSE_ERROR":
                 parse_error.add(name)
-            had[d["code"]][(name, d["line"])] = 1
+            had[d["code"]][(name, d["line"])] += 1
 
+    all_sc = False
     if args.rules:
         rules = args.rules.split(",")
+        # `SC`: every ShellCheck code either side reports.
+        all_sc = "SC" in rules
+        rules = [r for r in rules if r != "SC"]
     else:
         rules = sorted(c for c in had if c.startswith("DL") and c not in OPT_IN)
     ours = collections.defaultdict(collections.Counter)
     # Every DL rule layerlint has (a code it lacks shows 0 findings).
     select = args.rules.split(",") if args.rules else ["DL"]
-    lines = {}
-
-    def instruction_line(name, line):
-        """hadolint reports on an instruction's first line, layerlint on the
-        word: go up to the line that starts the instruction."""
-        if name not in lines:
-            with open(os.path.join(os.path.dirname(corpus), name), errors="replace") as f:
-                lines[name] = f.read().split("\n")
-        text = lines[name]
-        i = min(line, len(text)) - 1
-        while i > 0 and not KEYWORD.match(text[i]):
-            i -= 1
-        return i + 1
-
+    starts = {}
+    sc_seen = set()
     for d in run_layerlint(corpus, files, select, "debug" if args.debug else "release"):
-        if d["code"] in rules:
-            ours[d["code"]][(d["file"], instruction_line(d["file"], d["line"]))] = 1
+        if d["code"] in rules or (all_sc and d["code"].startswith("SC")):
+            # hadolint reports a rule once per instruction, at its first line.
+            name = d["file"]
+            if name not in starts:
+                starts[name] = instruction_starts(os.path.join(os.path.dirname(corpus), name))
+            key = (name, starts[name].get(d["line"], d["line"]))
+            if d["code"].startswith("SC"):
+                # hadolint keeps one ShellCheck finding per message and RUN.
+                if (d["code"], key, d["message"]) not in sc_seen:
+                    sc_seen.add((d["code"], key, d["message"]))
+                    ours[d["code"]][key] += 1
+            elif key not in ours[d["code"]]:
+                ours[d["code"]][key] += 1
+
+    if all_sc:
+        rules += sorted({c for c in had if c.startswith("SC")} | {c for c in ours if c.startswith("SC")})
 
     def source_line(key):
         try:
@@ -155,6 +193,12 @@ def main():
         for label, diff in (("hadolint only", only_h), ("layerlint only", only_o)):
             for key in sorted(diff)[: args.show]:
                 print(f"    {label}: {key[0]}:{key[1]}  | {source_line(key)}")
+    if all_sc:
+        sc = [r for r in rules if r.startswith("SC")]
+        h = sum(sum(v for k, v in had[r].items() if k[0] not in parse_error) for r in sc)
+        o = sum(sum(v for k, v in ours[r].items() if k[0] not in parse_error) for r in sc)
+        m = sum(sum((collections.Counter({k: v for k, v in had[r].items() if k[0] not in parse_error}) & ours[r]).values()) for r in sc)
+        print(f"{'SC (all)':8} {h:8} {o:8} {m:8} {h - m:8} {o - m:9} {100 * m / h if h else 0:9.1f}%")
     print(f"(left out: {len(parse_error)} files hadolint cannot parse)")
 
 

@@ -6,12 +6,17 @@ use crate::engine::RuleEntry;
 pub mod label_schema;
 pub mod syntax_errors;
 
+pub mod dl1001_inline_ignore_pragma;
 pub mod dl3000_workdir_relative_path;
+pub mod dl3001_pointless_command;
 pub mod dl3002_last_user_root;
+pub mod dl3003_cd_instead_of_workdir;
+pub mod dl3004_run_with_sudo;
 pub mod dl3006_image_untagged;
 pub mod dl3007_image_latest_tag;
 pub mod dl3008_apt_get_unpinned;
 pub mod dl3009_apt_lists_not_deleted;
+pub mod dl3010_copy_archive_then_extract;
 pub mod dl3011_expose_port_out_of_range;
 pub mod dl3012_multiple_healthcheck;
 pub mod dl3013_pip_unpinned;
@@ -70,6 +75,8 @@ pub mod dl4000_maintainer_deprecated;
 pub mod dl4001_curl_and_wget;
 pub mod dl4003_multiple_cmd;
 pub mod dl4004_multiple_entrypoint;
+pub mod dl4005_ln_default_shell;
+pub mod dl4006_pipe_without_pipefail;
 pub mod ll101_stage_name_casing;
 pub mod ll102_from_as_casing;
 pub mod ll103_empty_continuation_line;
@@ -101,12 +108,17 @@ pub mod ll503_copy_source_missing;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleEntry] = &[
+    &dl1001_inline_ignore_pragma::RULE,
     &dl3000_workdir_relative_path::RULE,
+    &dl3001_pointless_command::RULE,
     &dl3002_last_user_root::RULE,
+    &dl3003_cd_instead_of_workdir::RULE,
+    &dl3004_run_with_sudo::RULE,
     &dl3006_image_untagged::RULE,
     &dl3007_image_latest_tag::RULE,
     &dl3008_apt_get_unpinned::RULE,
     &dl3009_apt_lists_not_deleted::RULE,
+    &dl3010_copy_archive_then_extract::RULE,
     &dl3011_expose_port_out_of_range::RULE,
     &dl3012_multiple_healthcheck::RULE,
     &dl3013_pip_unpinned::RULE,
@@ -165,6 +177,8 @@ pub static RULES: &[&RuleEntry] = &[
     &dl4001_curl_and_wget::RULE,
     &dl4003_multiple_cmd::RULE,
     &dl4004_multiple_entrypoint::RULE,
+    &dl4005_ln_default_shell::RULE,
+    &dl4006_pipe_without_pipefail::RULE,
     &syntax_errors::LL001,
     &syntax_errors::LL002,
     &syntax_errors::LL003,

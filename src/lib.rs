@@ -14,6 +14,7 @@ pub mod render;
 #[path = "../rules/mod.rs"]
 pub mod rules;
 pub mod semantic;
+pub mod shellcheck;
 pub mod syntax;
 #[cfg(test)]
 pub mod testing;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: `cargo test`, then the tests that drive real clients
 # (Neovim's LSP client, pre-commit, the GitHub Action's steps, Microsoft's
-# SARIF validator). Installs what those need when it is missing: Neovim from
-# Debian, pre-commit and PyYAML from PyPI (a private virtualenv), the
+# SARIF validator). Installs what those need when it is missing: ShellCheck
+# and Neovim from Debian, pre-commit and PyYAML from PyPI (a private virtualenv), the
 # validators from npm (under /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,14 @@ if [ ! -f "$SARIF_MULTITOOL" ]; then
 fi
 # npm may skip the package's postinstall script, which only does this.
 chmod u+x "$SARIF_MULTITOOL"
+
+echo "== ShellCheck (Debian package), for the ShellCheck integration tests"
+if ! command -v shellcheck >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get install -y -qq shellcheck >/dev/null ||
+        { $sudo apt-get update -qq && $sudo apt-get install -y -qq shellcheck >/dev/null; }
+fi
 
 echo "== cargo test"
 cargo test

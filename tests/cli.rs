@@ -663,3 +663,79 @@ fn baseline_reports_only_new_findings() {
     assert_eq!(old.code, 2);
     assert!(old.stderr.contains("version 9"), "{}", old.stderr);
 }
+
+#[test]
+fn shellcheck_modes() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\n# hadolint ignore=SC2154\nRUN echo $lower \\\n && echo $other\n",
+    );
+    // `required` without the program on the PATH: exit 2, naming it.
+    let run = layerlint_with(
+        dir.path(),
+        &["check", "--shellcheck", "required", "Dockerfile"],
+        None,
+        &[("PATH", "")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("shellcheck"), "{}", run.stderr);
+    // `auto` without it: plain linting.
+    let run = layerlint_with(dir.path(), &["check", "Dockerfile"], None, &[("PATH", "")]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let bad = layerlint(
+        dir.path(),
+        &["check", "--shellcheck", "sometimes", "Dockerfile"],
+    );
+    assert_eq!(bad.code, 2);
+    let have_shellcheck = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("shellcheck").is_file()));
+    if !have_shellcheck {
+        eprintln!("shellcheck not on the PATH: the rest is skipped");
+        return;
+    }
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--shellcheck",
+            "required",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // SC2154 is suppressed by the comment; SC2086 points at each `$…`.
+    assert!(found.contains(&("SC2086".to_string(), 3, 10)), "{found:?}");
+    assert!(found.contains(&("SC2086".to_string(), 4, 10)), "{found:?}");
+    assert!(!found.iter().any(|(c, _, _)| c == "SC2154"), "{found:?}");
+    let off = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--shellcheck",
+            "off",
+            "--ignore",
+            "SC2086",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(off.code, 0, "{}", off.stdout);
+    let ignored = layerlint(dir.path(), &["check", "--ignore", "SC2086", "Dockerfile"]);
+    assert_eq!(ignored.code, 0, "{}", ignored.stdout);
+}

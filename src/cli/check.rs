@@ -16,9 +16,10 @@ use super::{CheckArgs, Outcome, fs, report_error};
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, FileReport, Format, text};
 use crate::semantic::context::{BuildContext, ContextCache, WalkOptions};
+use crate::shellcheck::{self, Mode as ShellcheckMode};
 use crate::{engine, syntax};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// What `check` does with the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,8 @@ struct Checked {
     diff: Option<String>,
     /// With `--fix` on standard input: the text to print.
     stdin_output: Option<Vec<u8>>,
+    /// ShellCheck is to check it, with these settings.
+    shellcheck: Option<Arc<engine::Settings>>,
 }
 
 /// Where the report goes.
@@ -55,6 +58,9 @@ enum Destination {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
+    if args.shellcheck == Some(ShellcheckMode::Required) && shellcheck_program().is_none() {
+        return Err(CliError::ShellcheckMissing);
+    }
     if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
         return Err(CliError::Usage(format!(
             "--statistics works with --format text or json, not {}",
@@ -141,6 +147,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 failed = true;
             }
         }
+    }
+    if let Err(e) = add_shellcheck(&mut checked) {
+        report_error(&e);
+        failed = true;
     }
 
     if let Some(path) = &args.write_baseline {
@@ -270,13 +280,102 @@ fn check_one(
     unsafe_fixes: bool,
 ) -> Result<Checked, CliError> {
     let settings = source.for_file(settings_path)?;
+    let mut checked = lint_or_fix(bytes, name, path, &settings, context, mode, unsafe_fixes)?;
+    let wanted = match settings.shellcheck {
+        ShellcheckMode::Off => false,
+        ShellcheckMode::Auto => shellcheck_program().is_some(),
+        ShellcheckMode::Required => true,
+    };
+    if wanted && std::str::from_utf8(bytes).is_ok() {
+        if shellcheck_program().is_none() {
+            return Err(CliError::ShellcheckMissing);
+        }
+        checked.shellcheck = Some(settings);
+    }
+    Ok(checked)
+}
+
+/// Scripts per `shellcheck` process.
+const SHELLCHECK_BATCH: usize = 200;
+
+/// Checks the scripts of every file that asked for it with a few
+/// `shellcheck` processes (in parallel), and adds the findings.
+fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
+    let Some(program) = shellcheck_program() else {
+        return Ok(());
+    };
+    // Every script, named `<file index>-run-<instruction>.sh`.
+    let inputs: Vec<shellcheck::Input> = checked
+        .par_iter()
+        .enumerate()
+        .filter(|(_, c)| c.shellcheck.is_some())
+        .flat_map_iter(|(i, c)| {
+            shellcheck::inputs(&c.source)
+                .into_iter()
+                .map(move |input| shellcheck::Input {
+                    name: format!("{i}-{}", input.name),
+                    script: input.script,
+                })
+        })
+        .collect();
+    let reports: Vec<Result<Vec<shellcheck::Comment>, shellcheck::Error>> = inputs
+        .par_chunks(SHELLCHECK_BATCH)
+        .map(|batch| shellcheck::parse_report(&shellcheck::run(program, batch)?))
+        .collect();
+    let mut by_file: Vec<Vec<shellcheck::Comment>> = vec![Vec::new(); checked.len()];
+    for report in reports {
+        let comments = report.map_err(|source| CliError::Shellcheck { source })?;
+        for mut comment in comments {
+            let Some((i, name)) = comment.file.split_once('-') else {
+                continue;
+            };
+            let Some(slot) = i.parse::<usize>().ok().and_then(|i| by_file.get_mut(i)) else {
+                continue;
+            };
+            comment.file = name.to_string();
+            slot.push(comment);
+        }
+    }
+    checked
+        .par_iter_mut()
+        .zip(by_file)
+        .for_each(|(c, comments)| {
+            let Some(settings) = c.shellcheck.take() else {
+                return;
+            };
+            let found = shellcheck::diagnostics(&c.source, &settings, &comments);
+            if !found.is_empty() {
+                c.diagnostics.extend(found);
+                c.diagnostics
+                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            }
+        });
+    Ok(())
+}
+
+/// The `shellcheck` program, looked up once per process.
+fn shellcheck_program() -> Option<&'static Path> {
+    static PROGRAM: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PROGRAM.get_or_init(shellcheck::find_program).as_deref()
+}
+
+/// The lint (or fix) part of [`check_one`].
+fn lint_or_fix(
+    bytes: &[u8],
+    name: &str,
+    path: Option<&Path>,
+    settings: &engine::Settings,
+    context: Option<&BuildContext>,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Result<Checked, CliError> {
     let text = std::str::from_utf8(bytes)
         .ok()
         .filter(|_| mode != Mode::Lint);
     // Plain linting, or not text (nothing to fix; lint_bytes reports the
     // encoding).
     let Some(text) = text else {
-        let linted = engine::lint_bytes_in_context(bytes, &settings, context);
+        let linted = engine::lint_bytes_in_context(bytes, settings, context);
         let stdin_output = (mode == Mode::Fix && path.is_none()).then(|| bytes.to_vec());
         return Ok(Checked {
             name: name.to_string(),
@@ -285,9 +384,10 @@ fn check_one(
             fixed: 0,
             diff: None,
             stdin_output,
+            shellcheck: None,
         });
     };
-    let outcome = engine::fix_in_context(text, &settings, context, unsafe_fixes);
+    let outcome = engine::fix_in_context(text, settings, context, unsafe_fixes);
     let changed = outcome.text != text;
     if changed {
         refuse_new_syntax_errors(name, text, &outcome.text)?;
@@ -299,6 +399,7 @@ fn check_one(
         fixed: outcome.applied,
         diff: None,
         stdin_output: None,
+        shellcheck: None,
     };
     match (mode, path) {
         (Mode::Diff, _) => {

@@ -50,6 +50,15 @@ pub enum CliError {
     Context(#[from] crate::semantic::context::ContextError),
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "`shellcheck` is required (--shellcheck required, or `shellcheck: required` in the configuration) but is not on the PATH"
+    )]
+    ShellcheckMissing,
+    #[error("ShellCheck: {source}")]
+    Shellcheck {
+        #[source]
+        source: crate::shellcheck::Error,
+    },
 }
 
 impl CliError {

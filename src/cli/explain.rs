@@ -28,6 +28,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, CliError> {
         context: args.context.clone(),
         build_args: args.build_args.clone(),
         target: None,
+        shellcheck: None,
     };
     let source = SettingsSource::new(Selection::default(), false, request)?;
     let settings = source.for_file(Some(&args.dockerfile))?;

@@ -135,6 +135,13 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_inline_ignores: bool,
 
+    /// Check the scripts of shell-form `RUN`s with ShellCheck (`SC####`
+    /// findings): `auto` when `shellcheck` is on the PATH, `off`, or
+    /// `required` (exit 2 when it is missing). Default: the configuration's
+    /// `shellcheck`, else `auto`.
+    #[arg(long, value_name = "WHEN", value_parser = parse_shellcheck_mode)]
+    pub shellcheck: Option<crate::shellcheck::Mode>,
+
     /// Exit 0 even when there are findings (errors reading files still
     /// exit 2).
     #[arg(long)]
@@ -200,6 +207,11 @@ pub enum ExplainFormat {
     /// A table per stage.
     Text,
     Json,
+}
+
+fn parse_shellcheck_mode(s: &str) -> Result<crate::shellcheck::Mode, String> {
+    crate::shellcheck::Mode::parse(s)
+        .ok_or_else(|| format!("`{s}` is not one of auto, off, required"))
 }
 
 fn parse_build_arg(s: &str) -> Result<(String, String), String> {

@@ -29,6 +29,8 @@ pub struct ConfigRequest {
     pub build_args: Vec<(String, String)>,
     /// `--target NAME`.
     pub target: Option<String>,
+    /// `--shellcheck`.
+    pub shellcheck: Option<crate::shellcheck::Mode>,
 }
 
 /// Hands out the settings for each linted file. Shared by the threads that
@@ -72,6 +74,7 @@ impl SettingsSource {
             context: args.context.clone(),
             build_args: args.build_args.clone(),
             target: args.target.clone(),
+            shellcheck: args.shellcheck,
         };
         Self::new(selection, args.no_inline_ignores, request)
     }
@@ -97,6 +100,7 @@ impl SettingsSource {
             build_args: request.build_args.clone(),
             context: request.context.clone(),
             target: request.target.clone(),
+            shellcheck: request.shellcheck,
         };
         let source = Self {
             selection,

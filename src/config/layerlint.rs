@@ -24,6 +24,7 @@ pub(super) const KEYS: &[&str] = &[
     "severity-threshold",
     "inline-ignores",
     "rules",
+    "shellcheck",
 ];
 
 /// hadolint's keys, for a hint when one turns up in a layerlint file.
@@ -108,6 +109,19 @@ pub(super) fn read(
             "severity-threshold" => config.severity_threshold = Some(reader.severity(value, key)?),
             "inline-ignores" => config.inline_ignores = Some(reader.bool(value, key)?),
             "rules" => rule_options(reader, value)?,
+            "shellcheck" => {
+                let mode = reader.string(value, key)?;
+                config.shellcheck =
+                    Some(crate::shellcheck::Mode::parse(&mode).ok_or_else(|| {
+                        reader.error(
+                            value,
+                            key,
+                            format!(
+                                "`{mode}` is not a ShellCheck mode (expected auto, off or required)"
+                            ),
+                        )
+                    })?);
+            }
             other => {
                 if let Some((_, ours)) = HADOLINT_EQUIVALENTS.iter().find(|(h, _)| *h == other) {
                     return Err(reader.error(

@@ -169,6 +169,8 @@ pub struct Overrides {
     pub context: Option<PathBuf>,
     /// `--target NAME`: the stage the build stops at.
     pub target: Option<String>,
+    /// `--shellcheck`.
+    pub shellcheck: Option<crate::shellcheck::Mode>,
 }
 
 /// Rules to ignore in the files a glob matches.
@@ -201,6 +203,7 @@ pub struct Config {
     target: Option<String>,
     severity_threshold: Option<Severity>,
     inline_ignores: Option<bool>,
+    shellcheck: Option<crate::shellcheck::Mode>,
     format: Option<String>,
     color: Option<bool>,
     exit_zero: Option<bool>,
@@ -369,6 +372,7 @@ impl Config {
         }
         settings.options.target = cli.target.clone().or_else(|| self.target.clone());
         settings.inline_ignores = self.inline_ignores(cli);
+        settings.shellcheck = cli.shellcheck.or(self.shellcheck).unwrap_or_default();
         Ok(settings)
     }
 

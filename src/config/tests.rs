@@ -655,3 +655,27 @@ fn target_from_file_and_command_line() {
     let error = layerlint("target: [a]\n").unwrap_err().to_string();
     assert!(error.contains("target"), "{error}");
 }
+
+#[test]
+fn shellcheck_mode_and_codes() {
+    let config = layerlint("shellcheck: required\nignore: [SC2086]\n").unwrap();
+    let settings = config.settings(&Overrides::default()).unwrap();
+    assert_eq!(settings.shellcheck, crate::shellcheck::Mode::Required);
+    assert!(!settings.shellcheck_enabled("SC2086"));
+    assert!(settings.shellcheck_enabled("SC2046"));
+    let cli = Overrides {
+        shellcheck: Some(crate::shellcheck::Mode::Off),
+        ..Overrides::default()
+    };
+    assert_eq!(
+        config.settings(&cli).unwrap().shellcheck,
+        crate::shellcheck::Mode::Off,
+        "the command line wins"
+    );
+    assert!(error("shellcheck: maybe\n").contains("not a ShellCheck mode"));
+    let default = layerlint("").unwrap();
+    assert_eq!(
+        default.settings(&Overrides::default()).unwrap().shellcheck,
+        crate::shellcheck::Mode::Auto
+    );
+}

@@ -173,6 +173,20 @@ pub fn lint_in_context(
     diagnostics
 }
 
+/// Drops the findings of an outside tool (ShellCheck) that the file's
+/// suppression comments cover (`# hadolint ignore=SC2086`).
+pub fn suppress_external(
+    file: &Dockerfile<'_>,
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !settings.inline_ignores {
+        return;
+    }
+    let mut suppressions = suppress::Suppressions::new(file, settings, true);
+    diagnostics.retain(|d| !suppressions.suppress(d));
+}
+
 /// What fixing a source produced.
 #[derive(Debug, Clone)]
 pub struct FixOutcome {

@@ -52,6 +52,11 @@ pub struct Settings {
     by_keyword: Vec<Vec<usize>>,
     /// Indices of enabled whole-file rules.
     file_rules: Vec<usize>,
+    /// ShellCheck codes (not in the registry): `(selector, on)` in the
+    /// order given; the last one matching a code decides.
+    shellcheck_codes: Vec<(String, bool)>,
+    /// Whether the CLI runs ShellCheck.
+    pub shellcheck: crate::shellcheck::Mode,
 }
 
 impl Default for Settings {
@@ -93,6 +98,8 @@ impl Settings {
             inline_ignores: true,
             by_keyword,
             file_rules,
+            shellcheck_codes: vec![("SC".to_string(), true)],
+            shellcheck: crate::shellcheck::Mode::default(),
         }
     }
 
@@ -107,27 +114,43 @@ impl Settings {
     /// built so far, then its `extend_select` adds and its `ignore` removes.
     pub fn from_selections(layers: &[Selection]) -> Result<Self, UnknownSelector> {
         let mut enabled: Vec<bool> = Settings::default().enabled;
+        let mut shellcheck = vec![("SC".to_string(), true)];
+        // `SC2086`, `SC` or `ALL` as a ShellCheck selector.
+        let sc = |s: &str| {
+            let s = s.trim();
+            if crate::shellcheck::is_selector(s) {
+                Some(s.to_ascii_uppercase())
+            } else {
+                s.eq_ignore_ascii_case("all").then(|| "SC".to_string())
+            }
+        };
         for selection in layers {
             if let Some(list) = &selection.select {
                 enabled = vec![false; RULES.len()];
+                shellcheck.clear();
                 for s in list {
+                    shellcheck.extend(sc(s).map(|c| (c, true)));
                     for i in resolve(s)? {
                         enabled[i] = true;
                     }
                 }
             }
             for s in &selection.extend_select {
+                shellcheck.extend(sc(s).map(|c| (c, true)));
                 for i in resolve(s)? {
                     enabled[i] = true;
                 }
             }
             for s in &selection.ignore {
+                shellcheck.extend(sc(s).map(|c| (c, false)));
                 for i in resolve(s)? {
                     enabled[i] = false;
                 }
             }
         }
-        Ok(Self::from_enabled(enabled))
+        let mut settings = Self::from_enabled(enabled);
+        settings.shellcheck_codes = shellcheck;
+        Ok(settings)
     }
 
     /// These settings (severities, options) with another set of rules
@@ -137,7 +160,21 @@ impl Settings {
         settings.severity.clone_from(&self.severity);
         settings.options = self.options.clone();
         settings.inline_ignores = self.inline_ignores;
+        settings.shellcheck_codes.clone_from(&self.shellcheck_codes);
+        settings.shellcheck = self.shellcheck;
         settings
+    }
+
+    /// Whether ShellCheck's `code` (`SC2086`) is reported.
+    pub fn shellcheck_enabled(&self, code: &str) -> bool {
+        self.shellcheck_codes
+            .iter()
+            .rev()
+            .find(|(selector, _)| {
+                code.get(..selector.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+            })
+            .is_some_and(|(_, on)| *on)
     }
 
     /// Settings with exactly the given rules enabled (tests, `--select`).
@@ -185,9 +222,13 @@ impl Settings {
 
 /// The registry indices a selector names: a code, a name, an alias (which
 /// may name several rules), a code prefix such as `LL2` or `DL30`, or `ALL`.
-/// Case-insensitive.
+/// Case-insensitive. ShellCheck codes (`SC2086`, `SC`) are valid selectors
+/// that name no registered rule.
 pub fn resolve(selector: &str) -> Result<Vec<usize>, UnknownSelector> {
     let s = selector.trim();
+    if crate::shellcheck::is_selector(s) {
+        return Ok(Vec::new());
+    }
     let hits: Vec<usize> = if s.eq_ignore_ascii_case("all") {
         (0..RULES.len()).collect()
     } else {

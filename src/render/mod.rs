@@ -118,6 +118,9 @@ impl<'a> FileReport<'a> {
 
 /// The documentation URL of the rule with this code.
 pub fn rule_url(code: &str) -> String {
+    if crate::shellcheck::is_selector(code) && code.len() == 6 {
+        return format!("https://www.shellcheck.net/wiki/{code}");
+    }
     RULES
         .iter()
         .find(|r| r.meta.code == code)
