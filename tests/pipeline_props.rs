@@ -72,3 +72,16 @@ proptest! {
         }
     }
 }
+
+/// Inputs the properties once failed on.
+#[test]
+fn regressions() {
+    for source in [
+        // LL107 rewrote a legacy `ENV` whose key holds `=` (the key runs up
+        // to the no-break space) as `key=value`, which splits at that `=`
+        // and fired again, 16 passes without converging.
+        "ENV alpine:3.20\u{a0}--from=build --from=build \u{b} # not a comment \\  \r  FROM  --from=build --from=build \\\nFROM --from=build\n",
+    ] {
+        check_pipeline(source).unwrap();
+    }
+}
