@@ -80,6 +80,7 @@ fn regressions() {
         // LL107 rewrote a legacy `ENV` whose key holds `=` (the key runs up
         // to the no-break space) as `key=value`, which splits at that `=`
         // and fired again, 16 passes without converging.
+        "FROM alpine\nENV a\u{a0}b=c d\n",
         "ENV alpine:3.20\u{a0}--from=build --from=build \u{b} # not a comment \\  \r  FROM  --from=build --from=build \\\nFROM --from=build\n",
     ] {
         check_pipeline(source).unwrap();
