@@ -186,7 +186,10 @@ fn report(checker: &mut Checker, inst: &Instruction, pair: &KeyValue) {
         },
         pair.range,
     );
-    if keeps_comments {
+    // A key holding `=` would split at it once written as `key=value`
+    // (the fix would change the variable's name, and fire again).
+    let keeps_key = !pair.key.value.contains('=');
+    if keeps_comments && keeps_key {
         diagnostic.with_fix(fix);
     }
 }

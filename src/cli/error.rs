@@ -14,10 +14,11 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
-    #[error("`{path}` is {size} bytes; the limit is {limit} bytes")]
+    #[error("`{path}` is too large for a Dockerfile: {}", too_large(*size, *limit))]
     TooLarge {
         path: PathBuf,
-        size: u64,
+        /// The size, when known (not for pipes and devices).
+        size: Option<u64>,
         limit: u64,
     },
     #[error("cannot write `{path}`: {source}")]
@@ -59,6 +60,16 @@ pub enum CliError {
         #[source]
         source: crate::shellcheck::Error,
     },
+}
+
+/// "N bytes, more than the limit of L bytes (M MiB)"; the size is unknown
+/// for pipes and devices.
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    let limit = format!("the limit of {limit} bytes ({} MiB)", limit >> 20);
+    match size {
+        Some(size) => format!("{size} bytes, more than {limit}"),
+        None => format!("more than {limit}"),
+    }
 }
 
 impl CliError {

@@ -129,6 +129,13 @@ fn changed_since(dir: &Path, reference: &str) -> Result<Vec<String>, CliError> {
             .output()
             .map_err(|e| CliError::Usage(format!("--since: cannot run git: {e}")))
     };
+    let inside = git(&["rev-parse", "--git-dir"])?;
+    if !inside.status.success() {
+        return Err(CliError::Usage(format!(
+            "--since: `{}` is not in a git repository",
+            dir.display()
+        )));
+    }
     let verify = git(&[
         "rev-parse",
         "--verify",

@@ -6,8 +6,12 @@ use std::path::Path;
 
 use super::error::CliError;
 
-/// Files larger than this are refused (text offsets are 32-bit).
-pub const MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
+/// Files larger than this are refused. The largest Dockerfile of the
+/// 6,701-file corpus is 145 KB; linting takes time and memory in
+/// proportion to the size (a 100 MB file took minutes and gigabytes), so
+/// anything this big is a mistake (a log, an image, a device), not a
+/// Dockerfile to wait for.
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// Reads a file's bytes, refusing directories and oversized files.
 pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -26,7 +30,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     if meta.len() > MAX_FILE_SIZE {
         return Err(CliError::TooLarge {
             path: path.to_path_buf(),
-            size: meta.len(),
+            size: Some(meta.len()),
             limit: MAX_FILE_SIZE,
         });
     }
@@ -34,6 +38,15 @@ pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     file.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
         .map_err(error)?;
+    // A file that grew since `metadata`, or a device or pipe whose size
+    // metadata does not tell (`/dev/zero`, `<(…)`).
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(CliError::TooLarge {
+            path: path.to_path_buf(),
+            size: None,
+            limit: MAX_FILE_SIZE,
+        });
+    }
     Ok(bytes)
 }
 
@@ -51,7 +64,7 @@ pub fn read_stdin() -> Result<Vec<u8>, CliError> {
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(CliError::TooLarge {
             path: "-".into(),
-            size: bytes.len() as u64,
+            size: None,
             limit: MAX_FILE_SIZE,
         });
     }

@@ -2,6 +2,7 @@
 //! help, related locations and the available fix, then a summary line. Or,
 //! with `--statistics`, a table of counts per rule.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -55,7 +56,8 @@ fn write_report<W: WriteColor>(
             } else {
                 0
             };
-            let source = SimpleFile::new(file.path, &file.source[bom..]);
+            let text = printable_source(&file.source[bom..]);
+            let source = SimpleFile::new(printable(file.path), &*text);
             for d in file.diagnostics {
                 term::emit_to_write_style(w, &config, &source, &frame(d, bom)).map_err(into_io)?;
             }
@@ -71,6 +73,41 @@ fn into_io(e: codespan_reporting::files::Error) -> io::Error {
     match e {
         codespan_reporting::files::Error::Io(e) => e,
         other => io::Error::other(other.to_string()),
+    }
+}
+
+/// Whether `c` would act on a terminal instead of showing: C0 controls
+/// other than tab and line breaks, DEL and the C1 controls (`ESC [`, bell,
+/// CSI… from a binary file or a hostile one).
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `source` with every terminal control replaced by a visible character of
+/// the same UTF-8 length (`?` for one byte, `¿` for the two-byte C1
+/// controls), so that byte ranges and columns still point at the same text.
+fn printable_source(source: &str) -> Cow<'_, str> {
+    if !source.contains(is_terminal_control) {
+        return Cow::Borrowed(source);
+    }
+    Cow::Owned(
+        source
+            .chars()
+            .map(|c| match c {
+                c if !is_terminal_control(c) => c,
+                c if c.len_utf8() == 1 => '?',
+                _ => '\u{bf}',
+            })
+            .collect(),
+    )
+}
+
+/// A message or path with terminal controls shown as `�`.
+fn printable(text: &str) -> Cow<'_, str> {
+    if text.contains(is_terminal_control) {
+        Cow::Owned(text.replace(is_terminal_control, "\u{fffd}"))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -90,22 +127,22 @@ fn frame(d: &Diagnostic, shift: usize) -> Frame<()> {
     labels.extend(
         d.related
             .iter()
-            .map(|r| Label::secondary((), range(r.range)).with_message(&r.message)),
+            .map(|r| Label::secondary((), range(r.range)).with_message(printable(&r.message))),
     );
     let mut notes = Vec::new();
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", printable(help)));
     }
     if let Some(fix) = &d.fix {
         notes.push(match fix.applicability {
-            Applicability::Safe => format!("fix: {}", fix.title),
-            Applicability::Unsafe => format!("fix: {} [unsafe]", fix.title),
-            Applicability::DisplayOnly => format!("suggestion: {}", fix.title),
+            Applicability::Safe => format!("fix: {}", printable(&fix.title)),
+            Applicability::Unsafe => format!("fix: {} [unsafe]", printable(&fix.title)),
+            Applicability::DisplayOnly => format!("suggestion: {}", printable(&fix.title)),
         });
     }
     Frame::new(severity)
         .with_code(d.code)
-        .with_message(&d.message)
+        .with_message(printable(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -268,6 +305,29 @@ mod tests {
         let mut out = Vec::new();
         render(&[file], &options, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn terminal_controls_are_shown_not_sent() {
+        let source = "FROM a\nRUN echo \x1b[31m\u{9b}2J\x07 x\n";
+        let x = source.rfind('x').unwrap();
+        let d = Diagnostic {
+            related: Vec::new(),
+            message: "bad `\x1b]0;title\x07`".into(),
+            range: TextRange::new(x as u32, x as u32 + 1),
+            ..finding(None)
+        };
+        let file = FileReport::new("Dockerfile\x1b", source, std::slice::from_ref(&d));
+        let mut out = Vec::new();
+        render(&[file], &Options::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.contains(|c: char| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("RUN echo ?[31m\u{bf}2J? x"), "{text}");
+        // The column still counts the replaced characters one each.
+        assert!(text.contains("Dockerfile\u{fffd}:2:20"), "{text}");
     }
 
     #[test]

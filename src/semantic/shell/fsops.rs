@@ -90,10 +90,17 @@ pub fn workdirs(file: &Dockerfile, stage: &Stage, vars: &VarModel) -> Vec<Option
             Some(dir) if dir.starts_with('/') => Some(resolve("/", &dir)),
             Some(dir) => current.map(|base| resolve(&base, &dir)),
             None => None,
-        };
+        }
+        // Past this no directory can exist; and thousands of relative
+        // WORKDIRs would otherwise build ever longer paths, one per
+        // instruction (quadratic time and memory).
+        .filter(|dir| dir.len() <= PATH_MAX);
     }
     out
 }
+
+/// The longest path Linux accepts, in bytes.
+const PATH_MAX: usize = 4096;
 
 /// What one `COPY`/`ADD` writes.
 #[derive(Clone, Debug)]
@@ -202,6 +209,25 @@ pub fn image_stages<'f, 's>(stages: &'f Stages<'s>, target: Option<&str>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workdirs_longer_than_any_path_are_unknown() {
+        let mut source = String::from("FROM a\n");
+        source.push_str(&"WORKDIR app\n".repeat(5000));
+        let file = crate::syntax::parse(&source);
+        let stages = Stages::new(&file);
+        let vars = VarModel::new(
+            &file,
+            &stages,
+            &crate::semantic::vars::VarOptions::default(),
+        );
+        let dirs = workdirs(&file, &stages.stages[0], &vars);
+        // The directory in force at each instruction: `/` at FROM and the
+        // first WORKDIR, `/app` at the second.
+        assert_eq!(dirs[3].as_deref(), Some("/app/app"));
+        assert!(dirs.iter().flatten().all(|d| d.len() <= PATH_MAX));
+        assert_eq!(dirs.last(), Some(&None));
+    }
 
     #[test]
     fn resolves_paths() {
