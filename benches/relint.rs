@@ -105,7 +105,11 @@ fn build(paths: &[PathBuf], lines: usize) -> Option<(String, String)> {
     while mid > 0 && mid < all.len() && all[mid - 1].trim_end().ends_with('\\') {
         mid += 1;
     }
-    let join = |part: &[String]| part.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let join = |part: &[String]| {
+        part.iter()
+            .flat_map(|l| [l.as_str(), "\n"])
+            .collect::<String>()
+    };
     Some((join(&all[..mid]), join(&all[mid..])))
 }
 
