@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod lsp;
 pub mod render;
 #[path = "../rules/mod.rs"]
 pub mod rules;

@@ -435,3 +435,27 @@ fn context_from_configuration() {
     assert_eq!(found.len(), 1);
     assert!(found[0].contains("missing.py"), "{found:?}");
 }
+
+/// The idiomatic versions stay quiet under every cache, size, security and
+/// context rule, not only the ones the bad versions exercise (`LL205`, a
+/// preview rule that asks for cache mounts the fixed files don't use, aside).
+#[test]
+fn fixed_dockerfiles_are_quiet_under_every_advisor_rule() {
+    for project in ["node", "python", "go", "rust", "java", "ruby", "php"] {
+        let run = layerlint(
+            &projects().join(project),
+            &[
+                "check",
+                "--no-config",
+                "--select",
+                "LL2,LL3,LL4,LL5",
+                "--ignore",
+                "LL205",
+                "--format",
+                "gnu",
+                "Dockerfile.fixed",
+            ],
+        );
+        assert_eq!(run.code, 0, "{project}: {}{}", run.stdout, run.stderr);
+    }
+}

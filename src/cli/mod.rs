@@ -51,6 +51,8 @@ pub enum Command {
     /// Show how a Dockerfile uses the build cache: each step's inputs and
     /// cost, and with --changed/--since which steps a change rebuilds.
     Explain(ExplainArgs),
+    /// Run the language server on standard input and output.
+    Lsp,
     /// Developer tools.
     Debug {
         #[command(subcommand)]
@@ -299,6 +301,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Rule { rule } => rules::explain(&rule),
         Command::Rules { format } => rules::list(format),
         Command::Explain(args) => explain::run(&args),
+        Command::Lsp => Ok(lsp()),
         Command::Debug {
             command: DebugCommand::Ast { file, format },
         } => debug::ast(&file, format),
@@ -307,6 +310,19 @@ pub fn run(cli: Cli) -> Outcome {
         Ok(outcome) => outcome,
         Err(e) => {
             report_error(&e);
+            Outcome::Error
+        }
+    }
+}
+
+/// `layerlint lsp`: exits 0 after `shutdown` and `exit`, as the protocol
+/// asks; non-zero when the client left without `shutdown`.
+fn lsp() -> Outcome {
+    match crate::lsp::run_stdio() {
+        Ok(crate::lsp::Exit::Clean) => Outcome::Clean,
+        Ok(crate::lsp::Exit::Abrupt) => Outcome::Error,
+        Err(e) => {
+            eprintln!("layerlint: error: {e}");
             Outcome::Error
         }
     }

@@ -1,0 +1,225 @@
+//! The language server's keystroke cost: re-linting a 2,000-line
+//! Dockerfile after a one-character edit.
+//!
+//! `cargo bench --bench lsp` builds the document from the corpus under
+//! `../shared/corpus/files` (`LAYERLINT_CORPUS` picks another directory):
+//! the corpus files in path order, concatenated until there are 2,000
+//! lines (a generated multi-stage file when there is no corpus). A server
+//! is initialized and the document opened; then each pass sends a
+//! `textDocument/didChange` (full text, as the server asks clients to
+//! sync) that inserts or removes one character in the middle of the
+//! file, through the same `Server::handle` the stdio loop calls, and waits
+//! for the `publishDiagnostics` it answers with: decoding the JSON
+//! parameters, linting with the default rules, converting positions and
+//! encoding the notification. Passes repeat for about three seconds
+//! (`LAYERLINT_BENCH_SECS`); it prints the best, median and 90th
+//! percentile, in wall time and in CPU time of the thread, and the cost
+//! of the lint alone for comparison. The budget is 2 ms.
+//!
+//! Without `--bench` (`cargo test --benches`) it makes one edit as a smoke
+//! test.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use layerlint::lsp::Server;
+use lsp_server::{Message, Notification};
+use serde_json::json;
+
+const DEFAULT_CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/files");
+const LINES: usize = 2_000;
+const URI: &str = "file:///bench/Dockerfile";
+
+fn main() {
+    let corpus = std::env::var_os("LAYERLINT_CORPUS")
+        .map_or_else(|| PathBuf::from(DEFAULT_CORPUS), PathBuf::from);
+    let (text, origin) = match document_from(&corpus) {
+        Some(text) => (text, format!("corpus {}", corpus.display())),
+        None => (generated(), "generated".to_string()),
+    };
+    // The edit: a character added at the end of the middle line.
+    let middle = text
+        .match_indices('\n')
+        .nth(LINES / 2)
+        .map_or(text.len(), |(i, _)| i);
+    let mut edited = text.clone();
+    edited.insert(middle, 'x');
+    println!(
+        "document: {} lines, {} bytes ({origin}); edit at byte {middle}",
+        text.lines().count(),
+        text.len()
+    );
+
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    let params = serde_json::from_value(json!({
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}}
+    }))
+    .unwrap_or_default();
+    let (mut server, _) = Server::new(sender, &params);
+    server.handle(notification(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "dockerfile", "version": 0, "text": text}}),
+    ));
+    let mut published = 0;
+    while receiver.try_recv().is_ok() {
+        published += 1;
+    }
+    let mut version = 0;
+    // One keystroke: the change notification in, the diagnostics out.
+    // The client's JSON encoding of the notification is not counted; the
+    // server's decoding is. Returns the diagnostics count, and the wall and
+    // thread-CPU seconds of the server's part.
+    let mut keystroke = |text: &str| -> (usize, f64) {
+        version += 1;
+        let change = notification(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+        let start = Instant::now();
+        server.handle(change);
+        let diagnostics = match receiver.recv() {
+            Ok(Message::Notification(n)) => black_box(n).params["diagnostics"]
+                .as_array()
+                .map_or(0, Vec::len),
+            _ => 0,
+        };
+        (diagnostics, start.elapsed().as_secs_f64())
+    };
+    let (findings, _) = keystroke(&edited);
+    println!("published on open: {published}; diagnostics after the edit: {findings}");
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+
+    let budget = std::env::var("LAYERLINT_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .map_or(Duration::from_secs(3), Duration::from_secs_f64);
+    let texts = [&edited, &text];
+    let mut turn = 0;
+    let (mut wall, cpu) = measure(budget, || {
+        turn += 1;
+        keystroke(texts[turn % 2]).1
+    });
+    report("didChange → publishDiagnostics", &mut wall, cpu);
+
+    let settings = layerlint::Settings::default();
+    let (mut wall, cpu) = measure(budget, || {
+        turn += 1;
+        let t = Instant::now();
+        black_box(layerlint::lint(texts[turn % 2], &settings));
+        t.elapsed().as_secs_f64()
+    });
+    report("engine lint alone", &mut wall, cpu);
+}
+
+fn notification(method: &str, params: serde_json::Value) -> Message {
+    Message::Notification(Notification::new(method.to_string(), params))
+}
+
+/// Corpus files in path order, concatenated up to [`LINES`] lines.
+fn document_from(corpus: &Path) -> Option<String> {
+    let mut paths = Vec::new();
+    collect(corpus, &mut paths).ok()?;
+    paths.sort();
+    let mut out = String::new();
+    let mut lines = 0;
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if text.contains('\0') {
+            continue;
+        }
+        for line in text.lines() {
+            out.push_str(line);
+            out.push('\n');
+            lines += 1;
+            if lines == LINES {
+                return Some(out);
+            }
+        }
+    }
+    None
+}
+
+/// A multi-stage Dockerfile of [`LINES`] lines, for when there is no corpus.
+fn generated() -> String {
+    let mut out = String::from("ARG BASE=debian:bookworm-slim\n");
+    let mut i = 0;
+    while out.lines().count() + 8 <= LINES {
+        let _ = write!(
+            out,
+            "FROM $BASE AS stage{i}\nENV APP_HOME=/srv/app{i}\nWORKDIR $APP_HOME\n\
+             RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl=8.5.0-2 \\\n    && rm -rf /var/lib/apt/lists/*\n\
+             COPY . .\nCMD [\"./run\", \"{i}\"]\n"
+        );
+        i += 1;
+    }
+    while out.lines().count() < LINES {
+        out.push_str("LABEL filler=true\n");
+    }
+    out
+}
+
+/// Runs `pass` (which returns the wall seconds of the part it times) for a
+/// short warm-up, then for `budget` (at least ten times); returns the wall
+/// seconds of each pass, and the thread's CPU seconds per pass over the
+/// whole run (the kernel updates that counter at scheduler ticks, too
+/// coarse for one pass, exact over many; it includes the client's side).
+fn measure(budget: Duration, mut pass: impl FnMut() -> f64) -> (Vec<f64>, Option<f64>) {
+    let warm_up = Instant::now();
+    while warm_up.elapsed() < Duration::from_millis(300) {
+        black_box(pass());
+    }
+    let mut wall = Vec::new();
+    let cpu_start = thread_cpu_seconds();
+    let start = Instant::now();
+    while start.elapsed() < budget || wall.len() < 10 {
+        wall.push(pass());
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let cpu = cpu_start
+        .zip(thread_cpu_seconds())
+        .map(|(a, b)| (b - a) / wall.len() as f64);
+    (wall, cpu)
+}
+
+fn report(what: &str, times: &mut [f64], cpu: Option<f64>) {
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    println!(
+        "{what:>30}: wall best {:6.3} ms  median {:6.3} ms  p90 {:6.3} ms  ({n} passes)",
+        times[0] * 1e3,
+        times[n / 2] * 1e3,
+        times[n * 9 / 10] * 1e3,
+    );
+    if let Some(cpu) = cpu {
+        println!("{:>30}  thread CPU per pass {:6.3} ms", "", cpu * 1e3);
+    }
+}
+
+/// CPU seconds this thread has had (Linux; `None` elsewhere).
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    #[allow(clippy::cast_precision_loss)]
+    Some(nanos as f64 / 1e9)
+}
+
+/// Every file under `dir`, recursively, except `*.dockerignore`.
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if !path.to_string_lossy().ends_with(".dockerignore") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
