@@ -105,38 +105,41 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
 
     let contexts = Contexts::new(args.context.clone());
-    let results: Vec<Result<Checked, CliError>> = found
-        .inputs
-        .par_iter()
-        .filter_map(|input| match input {
-            Input::Stdin => stdin.as_ref().map(|bytes| {
-                let context = contexts.for_stdin()?;
-                check_one(
-                    bytes,
-                    &stdin_name,
-                    None,
-                    args.stdin_filename.as_deref(),
-                    &settings,
-                    context.as_deref(),
-                    mode,
-                    args.unsafe_fixes,
-                )
-            }),
-            Input::File(path) => Some(fs::read(path).and_then(|bytes| {
-                let context = contexts.for_file(path, &settings)?;
-                check_one(
-                    &bytes,
-                    &path.display().to_string(),
-                    Some(path),
-                    Some(path),
-                    &settings,
-                    context.as_deref(),
-                    mode,
-                    args.unsafe_fixes,
-                )
-            })),
-        })
-        .collect();
+    let check_input = |input: &Input| match input {
+        Input::Stdin => stdin.as_ref().map(|bytes| {
+            let context = contexts.for_stdin()?;
+            check_one(
+                bytes,
+                &stdin_name,
+                None,
+                args.stdin_filename.as_deref(),
+                &settings,
+                context.as_deref(),
+                mode,
+                args.unsafe_fixes,
+            )
+        }),
+        Input::File(path) => Some(fs::read(path).and_then(|bytes| {
+            let context = contexts.for_file(path, &settings)?;
+            check_one(
+                &bytes,
+                &path.display().to_string(),
+                Some(path),
+                Some(path),
+                &settings,
+                context.as_deref(),
+                mode,
+                args.unsafe_fixes,
+            )
+        })),
+    };
+    // One input (an editor or a pre-commit hook on one file) does not need
+    // the thread pool: starting it costs more than the lint.
+    let results: Vec<Result<Checked, CliError>> = if found.inputs.len() > 1 {
+        found.inputs.par_iter().filter_map(check_input).collect()
+    } else {
+        found.inputs.iter().filter_map(check_input).collect()
+    };
 
     let mut checked = Vec::with_capacity(results.len());
     for result in results {
@@ -462,27 +465,30 @@ impl Destination {
     }
 }
 
-/// Renders into a buffer, then writes it where it goes.
+/// Renders the report where it goes: streamed through a buffered writer to
+/// standard output or error (a whole-corpus JSON report is tens of
+/// megabytes; holding it in memory as well doubled the peak RSS), or into a
+/// buffer written in one go to a file.
 fn emit(
     destination: &Destination,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
-    let mut buffer = Vec::new();
-    render(&mut buffer).map_err(CliError::Output)?;
     match destination {
         Destination::Stdout => {
-            let mut out = io::stdout().lock();
-            out.write_all(&buffer)
+            let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+            render(&mut out)
                 .and_then(|()| out.flush())
                 .map_err(CliError::Output)
         }
         Destination::Stderr => {
-            let mut out = io::stderr().lock();
-            out.write_all(&buffer)
+            let mut out = io::BufWriter::with_capacity(64 * 1024, io::stderr().lock());
+            render(&mut out)
                 .and_then(|()| out.flush())
                 .map_err(CliError::Output)
         }
         Destination::File(path) => {
+            let mut buffer = Vec::new();
+            render(&mut buffer).map_err(CliError::Output)?;
             std::fs::write(path, &buffer).map_err(|source| CliError::Write {
                 path: path.clone(),
                 source,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::FileReport;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Serialize)]
 struct Finding<'a> {
@@ -42,45 +42,57 @@ struct Edit<'a> {
 }
 
 pub fn render(files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
-    let mut findings = Vec::new();
-    for file in files {
-        for d in file.diagnostics {
-            let span = file.span(d.range);
-            findings.push(Finding {
-                code: d.code,
-                name: d.name,
-                severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
-                file: file.path,
-                line: span.line,
-                column: span.column,
-                end_line: span.end_line,
-                end_column: span.end_column,
-                url: super::rule_url(d.code),
-                fix: d.fix.as_ref().map(|fix| Fix {
-                    applicability: fix.applicability.as_str(),
-                    title: &fix.title,
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let span = file.span(e.range);
-                            Edit {
-                                line: span.line,
-                                column: span.column,
-                                end_line: span.end_line,
-                                end_column: span.end_column,
-                                content: &e.content,
-                            }
-                        })
-                        .collect(),
-                }),
-            });
-        }
-    }
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
+    serde_json::to_writer_pretty(&mut *out, &Findings(files))?;
     writeln!(out)
+}
+
+/// Every finding of the files, serialized one by one as the array is
+/// written (a whole-corpus report has tens of thousands).
+struct Findings<'r, 'a>(&'r [FileReport<'a>]);
+
+impl Serialize for Findings<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .iter()
+                .flat_map(|file| file.diagnostics.iter().map(move |d| finding(file, d))),
+        )
+    }
+}
+
+fn finding<'a>(file: &'a FileReport<'_>, d: &'a Diagnostic) -> Finding<'a> {
+    let span = file.span(d.range);
+    Finding {
+        code: d.code,
+        name: d.name,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        file: file.path,
+        line: span.line,
+        column: span.column,
+        end_line: span.end_line,
+        end_column: span.end_column,
+        url: super::rule_url(d.code),
+        fix: d.fix.as_ref().map(|fix| Fix {
+            applicability: fix.applicability.as_str(),
+            title: &fix.title,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let span = file.span(e.range);
+                    Edit {
+                        line: span.line,
+                        column: span.column,
+                        end_line: span.end_line,
+                        end_column: span.end_column,
+                        content: &e.content,
+                    }
+                })
+                .collect(),
+        }),
+    }
 }
 
 #[derive(Serialize)]

