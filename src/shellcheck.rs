@@ -239,6 +239,8 @@ pub enum Error {
     },
     #[error("cannot write ShellCheck's input: {0}")]
     Input(#[source] io::Error),
+    #[error("`{program}` ran for more than {seconds} s and was stopped")]
+    TimedOut { program: PathBuf, seconds: u64 },
     #[error("`{program}` failed ({status}): {stderr}")]
     Failed {
         program: PathBuf,
@@ -364,27 +366,78 @@ pub fn find_program() -> Option<PathBuf> {
 /// Checks `inputs` with one `shellcheck` process (each input a file in a
 /// temporary directory) and returns its `json1` report.
 pub fn run(program: &Path, inputs: &[Input]) -> Result<String, Error> {
+    run_with_limit(program, inputs, time_limit())
+}
+
+/// How long one `shellcheck` process may run: some pathological scripts
+/// (thousands of nested `$(…)`) keep it busy for minutes, and a linter in a
+/// commit hook or an editor must not hang on them. 20 seconds, or
+/// `LAYERLINT_SHELLCHECK_TIMEOUT` seconds.
+pub fn time_limit() -> std::time::Duration {
+    let seconds = std::env::var("LAYERLINT_SHELLCHECK_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(20);
+    std::time::Duration::from_secs(seconds)
+}
+
+/// [`run`] with a time limit; a process that runs over it is killed and
+/// the batch gives [`Error::TimedOut`].
+pub fn run_with_limit(
+    program: &Path,
+    inputs: &[Input],
+    limit: std::time::Duration,
+) -> Result<String, Error> {
     let dir = tempfile::tempdir().map_err(Error::Input)?;
     for input in inputs {
         std::fs::write(dir.path().join(&input.name), &input.script).map_err(Error::Input)?;
     }
-    let output = std::process::Command::new(program)
+    // Output goes to files, so a large report cannot fill a pipe while the
+    // process is being watched.
+    let out_path = dir.path().join(".stdout");
+    let err_path = dir.path().join(".stderr");
+    let out = std::fs::File::create(&out_path).map_err(Error::Input)?;
+    let err = std::fs::File::create(&err_path).map_err(Error::Input)?;
+    let spawn_error = |source| Error::Spawn {
+        program: program.to_path_buf(),
+        source,
+    };
+    let mut child = std::process::Command::new(program)
         .current_dir(dir.path())
         .args(["--format=json1", "--norc", "--severity=style"])
         .args(inputs.iter().map(|i| i.name.as_str()))
         .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|source| Error::Spawn {
-            program: program.to_path_buf(),
-            source,
-        })?;
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .map_err(spawn_error)?;
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(spawn_error)? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::TimedOut {
+                program: program.to_path_buf(),
+                seconds: limit.as_secs(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let read = |path: &Path| {
+        std::fs::read(path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(Error::Input)
+    };
     // 0: no findings, 1: findings; anything else is a failure.
-    match output.status.code() {
-        Some(0 | 1) => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
+    match status.code() {
+        Some(0 | 1) => read(&out_path),
         _ => Err(Error::Failed {
             program: program.to_path_buf(),
-            status: output.status.to_string(),
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            status: status.to_string(),
+            stderr: read(&err_path)?.trim().to_string(),
         }),
     }
 }

@@ -31,6 +31,9 @@ fn layerlint_in(dir: &Path, args: &[&str], stdin: Option<&Path>, limit: Duration
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Scripts that keep ShellCheck (when installed) busy are given up
+        // on after this long, with a warning.
+        .env("LAYERLINT_SHELLCHECK_TIMEOUT", "3")
         .stdin(match stdin {
             Some(path) => Stdio::from(fs::File::open(path).unwrap()),
             None => Stdio::null(),
@@ -228,9 +231,19 @@ fn ten_thousand_heredocs() {
     // And one left open at the end.
     text.push_str("RUN <<NEVER\necho unterminated\n");
     write(dir.path(), "Dockerfile", &text);
+    // ShellCheck (when installed) would spend a minute on 10,000 scripts:
+    // this is about layerlint's own limits.
     let run = layerlint(
         dir.path(),
-        &["check", "--no-config", "--format", "json", "Dockerfile"],
+        &[
+            "check",
+            "--no-config",
+            "--shellcheck",
+            "off",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     // One run of 10,001 consecutive RUN instructions.
@@ -589,7 +602,16 @@ fn thousands_of_relative_workdirs() {
     write(dir.path(), "Dockerfile", &text);
     let run = layerlint_in(
         dir.path(),
-        &["check", "--no-config", "--statistics", "Dockerfile"],
+        // ShellCheck (when installed) would spend its time on 5,000
+        // scripts: this is about layerlint's own cost.
+        &[
+            "check",
+            "--no-config",
+            "--shellcheck",
+            "off",
+            "--statistics",
+            "Dockerfile",
+        ],
         None,
         Duration::from_secs(30),
     );
@@ -621,4 +643,37 @@ fn closed_standard_output() {
     assert_ne!(out.status.code(), Some(101), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     let _ = std::io::stderr().flush();
+}
+
+/// A script that keeps ShellCheck busy is given up on after the time limit,
+/// with a warning; the run still reports layerlint's own findings.
+#[test]
+fn shellcheck_that_runs_too_long_is_stopped() {
+    if Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("shellcheck not installed: nothing to check");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 3000;
+    let text = format!(
+        "FROM alpine:3.20\nWORKDIR app\nRUN echo {}true{}\n",
+        "$(".repeat(depth),
+        ")".repeat(depth)
+    );
+    write(dir.path(), "Dockerfile", &text);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--no-config", "--format", "gnu", "Dockerfile"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("DL3000"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("was stopped") || !run.stdout.contains("[SC"),
+        "{}",
+        run.stderr
+    );
 }
