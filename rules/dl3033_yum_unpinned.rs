@@ -1,8 +1,7 @@
+use super::rpm_unpinned;
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
-use crate::semantic::shell::rpm::{
-    RpmAction, RpmCommand, YUM_PROGRAMS, operand_packages, rpm_package_pinned,
-};
+use crate::semantic::shell::rpm::YUM_PROGRAMS;
 use crate::syntax::Instruction;
 
 declare_rule! {
@@ -59,75 +58,24 @@ declare_rule! {
 
 impl Violation for YumUnpinned {
     fn message(&self) -> String {
-        if self.module {
-            format!(
-                "Module `{}`{} is installed without a stream",
-                self.package,
-                via(self.via.as_deref())
-            )
-        } else {
-            format!(
-                "`{}`{} is installed without a version",
-                self.package,
-                via(self.via.as_deref())
-            )
-        }
+        rpm_unpinned::message(&self.package, self.module, self.via.as_deref())
     }
 
     fn help(&self) -> Option<String> {
-        Some(if self.module {
-            format!("Name the stream: `{}:<stream>`", self.package)
-        } else {
-            format!("Pin the version: `{}-<version>`", self.package)
-        })
+        Some(rpm_unpinned::help(&self.package, self.module))
     }
 }
 
-/// ` (from `$PKGS`)` when the package came from a variable.
-fn via(word: Option<&str>) -> String {
-    word.map(|w| format!(" (from `{w}`)")).unwrap_or_default()
-}
-
 fn check(checker: &mut Checker, _inst: &Instruction) {
-    let Some(run) = checker.shell().run(checker.instruction_index()) else {
-        return;
-    };
-    let Some(script) = &run.script else {
-        return;
-    };
-    let vars = checker.vars();
-    let index = checker.instruction_index();
-    let outer = |name: &str| {
-        vars.lookup(index, name)
-            .and_then(|b| b.value.known())
-            .map(str::to_string)
-    };
-    for cmd in RpmCommand::all_in(script, YUM_PROGRAMS) {
-        let module = match cmd.action {
-            RpmAction::Install => false,
-            RpmAction::ModuleInstall => true,
-            _ => continue,
-        };
-        for word in &cmd.operands {
-            let packages = operand_packages(script, cmd.invocation.index, word, &outer, |p| {
-                rpm_package_pinned(p, module)
-            });
-            for (package, pinned) in packages {
-                // Groups (`@group`) and patterns over every package (`*`)
-                // cannot be pinned.
-                if !pinned && !package.starts_with(['@', '*', '?', '[']) {
-                    let via = (!word.is_static()).then(|| word.raw.to_string());
-                    checker.report(
-                        YumUnpinned {
-                            package,
-                            module,
-                            via,
-                        },
-                        word.range,
-                    );
-                }
-            }
-        }
+    for found in rpm_unpinned::unpinned(checker, YUM_PROGRAMS) {
+        checker.report(
+            YumUnpinned {
+                package: found.package,
+                module: found.module,
+                via: found.via,
+            },
+            found.range,
+        );
     }
 }
 

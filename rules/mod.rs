@@ -4,6 +4,7 @@
 use crate::engine::RuleEntry;
 
 pub mod label_schema;
+pub mod rpm_unpinned;
 pub mod syntax_errors;
 
 pub mod dl1001_inline_ignore_pragma;
