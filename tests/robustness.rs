@@ -289,6 +289,32 @@ fn deeply_nested_parameter_expansion() {
     assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
 }
 
+/// Values that grow exponentially: `ARG`s that each double the one before,
+/// and `${v//}` (an empty pattern: the replacement between every two
+/// characters) nested in its own replacement. Both once needed more memory
+/// than the machine has; values are now capped and the long ones unknown.
+#[test]
+fn exponentially_growing_variable_values() {
+    let mut source = "FROM alpine:3.20\nARG A0=0123456789abcdef\n".to_string();
+    for i in 1..48 {
+        let _ = writeln!(source, "ARG A{i}=$A{p}$A{p}", p = i - 1);
+    }
+    let mut nested = "x".to_string();
+    for _ in 0..12 {
+        nested = format!("${{A0///{nested}}}");
+    }
+    let _ = write!(
+        source,
+        "ENV B={nested}\nRUN echo $A47 $B\nFROM ${{A47}}\nRUN echo \"$A47\"\n"
+    );
+    let _ = lint_on_a_normal_stack(source.clone());
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", &source);
+    let run = layerlint(dir.path(), &["check", "--no-config", "Dockerfile"]);
+    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
+}
+
 #[cfg(unix)]
 #[test]
 fn context_with_symlink_loops() {

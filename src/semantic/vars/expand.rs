@@ -374,9 +374,15 @@ impl Gap<'_> {
     }
 }
 
+/// The longest value an expansion produces (1 MiB); a longer one is
+/// unknown.
+pub(crate) const MAX_VALUE_LEN: usize = 1 << 20;
+
 /// An expansion in progress.
 #[derive(Clone, Debug, Default)]
 struct Buf {
+    /// At most [`MAX_VALUE_LEN`] bytes: what would go beyond is left out
+    /// and the value is then unknown.
     value: String,
     parts: Vec<RawPart>,
     unknown: bool,
@@ -385,6 +391,12 @@ struct Buf {
 impl Buf {
     fn push(&mut self, kind: &PartKind, s: &str, span: Range<usize>, gap: Gap<'_>) {
         if s.is_empty() {
+            return;
+        }
+        if self.value.len() + s.len() > MAX_VALUE_LEN {
+            // `ARG B=$A$A`, `ARG C=$B$B`…: forty lines would need
+            // terabytes. No real value comes near the limit.
+            self.unknown = true;
             return;
         }
         let start = self.value.len();
@@ -1134,7 +1146,7 @@ impl<'a, E: Env + ?Sized> Lexer<'a, E> {
             } else if replacement.unknown {
                 Ok(None)
             } else {
-                pattern::replace(&pattern.value, value, &replacement.value, all).map(Some)
+                pattern::replace(&pattern.value, value, &replacement.value, all)
             }
         });
         match result {

@@ -197,23 +197,28 @@ pub(super) fn matches(pattern: &str, value: &str) -> Result<bool, String> {
 /// `${v/p/r}` (first match) and `${v//p/r}` (every match). Like BuildKit,
 /// the first-match form inserts `replacement` as is, while the every-match
 /// form goes through Go's `ReplaceAllString`, where `$$` is `$`, `$0` the
-/// match, and any other `$name` nothing.
+/// match, and any other `$name` nothing. `None` when the result would be
+/// longer than [`MAX_VALUE_LEN`](super::expand::MAX_VALUE_LEN): an empty
+/// pattern matches between every two characters, so nested replacements
+/// grow a value exponentially.
 pub(super) fn replace(
     pattern: &str,
     value: &str,
     replacement: &str,
     all: bool,
-) -> Result<String, String> {
+) -> Result<Option<String>, String> {
+    let limit = super::expand::MAX_VALUE_LEN;
     let compiled = compile(pattern, true)?;
     let text = Subject::new(value);
     let ends = compiled.ends(&text);
     let n = text.len();
     let find = |from: usize| (from..=n).find_map(|s| ends[s].map(|e| (s, e)));
     if !all {
-        return Ok(match find(0) {
+        let out = match find(0) {
             Some((s, e)) => format!("{}{replacement}{}", text.slice(0, s), text.slice(e, n)),
             None => value.to_string(),
-        });
+        };
+        return Ok((out.len() <= limit).then_some(out));
     }
     let mut out = String::with_capacity(value.len());
     let mut last_end = 0;
@@ -225,11 +230,14 @@ pub(super) fn replace(
         if e > last_end || s == 0 {
             expand_template(replacement, text.slice(s, e), &mut out);
         }
+        if out.len() > limit {
+            return Ok(None);
+        }
         last_end = e;
         search = if search + 1 > e { search + 1 } else { e };
     }
     out.push_str(text.slice(last_end, n));
-    Ok(out)
+    Ok((out.len() <= limit).then_some(out))
 }
 
 /// Go's `Regexp.Expand` for a pattern without groups: `$$` is `$`, `$0` and
@@ -336,8 +344,9 @@ mod tests {
 
     #[test]
     fn replaces_like_go() {
-        let r =
-            |p: &str, v: &str, with: &str, all: bool| replace(p, v, with, all).unwrap_or_default();
+        let r = |p: &str, v: &str, with: &str, all: bool| {
+            replace(p, v, with, all).ok().flatten().unwrap_or_default()
+        };
         assert_eq!(r("\\*/", "/foo*/*/*.txt", ".", false), "/foo.*/*.txt");
         assert_eq!(r("\\*/", "/foo*/*/*.txt", ".", true), "/foo..*.txt");
         assert_eq!(r("/tmp", "/tmp/tmp/bar.txt", "", false), "/tmp/bar.txt");

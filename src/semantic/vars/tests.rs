@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use super::*;
 use crate::semantic::Stages;
@@ -703,6 +704,39 @@ fn nesting_is_bounded() {
     assert_eq!(err.map(|e| e.kind), Some(ExpandErrorKind::TooDeep));
     let ok = "${a:-".repeat(50) + "x" + &"}".repeat(50);
     assert_eq!(value(&ok, &MapEnv::default()).ok().as_deref(), Some("x"));
+}
+
+#[test]
+fn values_are_bounded() {
+    // Every level of `${v//}` with an empty pattern puts the replacement
+    // between every two characters: eight levels of a 16-byte value would
+    // be 17^8 bytes. (A fuzzer found the shape.)
+    let env = MapEnv::new(Missing::Empty).known("v", "abcdefghijklmnop");
+    let mut nested = "x".to_string();
+    for _ in 0..8 {
+        nested = format!("${{v///{nested}}}");
+    }
+    let expanded = expand(&nested, &env, Lex::new('\\')).unwrap();
+    assert_eq!(expanded.known(), None);
+    // Three levels stay known: 17 * 17 * 17 characters or so.
+    let small = "${v///${v///${v///x}}}";
+    let known = expand(small, &env, Lex::new('\\')).unwrap();
+    assert!(known.known().is_some_and(|v| v.len() > 4_000));
+
+    // `ARG B=$A$A`, `ARG C=$B$B`…: the value doubles on every line.
+    let mut source = "FROM scratch\nARG A0=0123456789abcdef\n".to_string();
+    for i in 1..40 {
+        let _ = writeln!(source, "ARG A{i}=$A{p}$A{p}", p = i - 1);
+    }
+    source.push_str("RUN echo $A39\n");
+    let file = parse(&source);
+    let stages = Stages::new(&file);
+    let model = VarModel::new(&file, &stages, &VarOptions::default());
+    let last = file.instructions.len() - 1;
+    let a16 = model.lookup(last, "A16").unwrap();
+    assert!(matches!(&a16.value, Value::Known(v) if v.len() == 16 << 16));
+    let a39 = model.lookup(last, "A39").unwrap();
+    assert!(matches!(a39.value, Value::Unknown(_)), "{:?}", a39.value);
 }
 
 #[test]
