@@ -49,7 +49,7 @@ declare_rule! {
     code = "LL104", name = "inconsistent-instruction-casing",
     aliases = ["ConsistentInstructionCasing"],
     category = Style, severity = Warning, fix = Sometimes,
-    visits = file,
+    visits = document,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

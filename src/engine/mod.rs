@@ -3,12 +3,14 @@
 //! Pure: no file or terminal I/O.
 
 mod checker;
+mod incremental;
 mod rule;
 mod settings;
 mod suppress;
 
 pub use checker::Checker;
 use checker::Models;
+pub use incremental::IncrementalLint;
 pub use rule::{
     Category, DOCS_URL, FixAvailability, RuleEntry, RuleMeta, RuleVariant, Run, Status, Violation,
 };
@@ -120,9 +122,50 @@ pub fn lint_in_context(
     settings: &Settings,
     context: Option<&BuildContext>,
 ) -> Vec<Diagnostic> {
+    let diagnostics = collect(file, settings, context, Pass::All);
+    finish(file, settings, diagnostics)
+}
+
+/// Which rules a [`collect`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pass {
+    /// Everything.
+    All,
+    /// Syntax errors, instruction rules and [`Run::File`] rules: the
+    /// findings an edit in an unrelated stage cannot change.
+    Local,
+    /// Only the [`Run::Document`] rules.
+    Document,
+}
+
+/// The findings of the enabled rules of `pass`, before suppression
+/// comments apply, in no particular order.
+pub(crate) fn collect(
+    file: &Dockerfile<'_>,
+    settings: &Settings,
+    context: Option<&BuildContext>,
+    pass: Pass,
+) -> Vec<Diagnostic> {
     let stages = Stages::new(file);
     let models = Models::default();
     let mut checker = Checker::new(file, settings, &stages, context, &models);
+    if pass != Pass::Document {
+        local_pass(file, settings, &mut checker);
+    }
+    for &rule in settings.file_rules() {
+        let check = match RULES[rule].run {
+            Run::File(check) if pass != Pass::Document => check,
+            Run::Document(check) if pass != Pass::Local => check,
+            _ => continue,
+        };
+        checker.rule = Some(RULES[rule].meta);
+        check(&mut checker);
+    }
+    checker.diagnostics
+}
+
+/// Syntax errors and the instruction rules.
+fn local_pass(file: &Dockerfile<'_>, settings: &Settings, checker: &mut Checker<'_, '_>) {
     let substitutions = if settings.is_enabled(syntax_errors::meta(
         syntax::SyntaxErrorKind::BadSubstitution,
     )) {
@@ -152,7 +195,7 @@ pub fn lint_in_context(
             for &rule in settings.rules_for(inst.kind) {
                 if let Run::Instruction(_, check) = RULES[rule].run {
                     checker.rule = Some(RULES[rule].meta);
-                    check(&mut checker, inst);
+                    check(checker, inst);
                 }
             }
             current = match &inst.args {
@@ -161,14 +204,17 @@ pub fn lint_in_context(
             };
         }
     }
-    for &rule in settings.file_rules() {
-        if let Run::File(check) = RULES[rule].run {
-            checker.rule = Some(RULES[rule].meta);
-            check(&mut checker);
-        }
-    }
-    let mut diagnostics = checker.diagnostics;
+}
+
+/// Applies the file's suppression comments and sorts by position and code.
+pub(crate) fn finish(
+    file: &Dockerfile<'_>,
+    settings: &Settings,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     suppress::apply(file, settings, &mut diagnostics);
+    // Stable: findings of one rule at one place keep the order the rule
+    // gave them (an incremental lint keeps each rule's order too).
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics
 }

@@ -141,8 +141,15 @@ pub enum Run {
         &'static [Keyword],
         fn(&mut Checker<'_, '_>, &Instruction<'_>),
     ),
-    /// Once per file.
+    /// Once per file. Its findings in a stage may depend on that stage, the
+    /// stages it is connected to (`FROM`, `COPY --from`, `RUN
+    /// --mount=from`), the instructions before the first `FROM` and the
+    /// `FROM` lines, but on nothing else: an edit elsewhere reuses them.
     File(fn(&mut Checker<'_, '_>)),
+    /// Once per file, for a rule whose findings depend on the whole
+    /// document (such as the casing most instructions use): run again on
+    /// every edit.
+    Document(fn(&mut Checker<'_, '_>)),
     /// Reported by the engine itself (syntax errors, unused suppressions).
     Engine,
 }
@@ -152,6 +159,7 @@ impl std::fmt::Debug for Run {
         match self {
             Run::Instruction(kinds, _) => write!(f, "Instruction({kinds:?})"),
             Run::File(_) => f.write_str("File"),
+            Run::Document(_) => f.write_str("Document"),
             Run::Engine => f.write_str("Engine"),
         }
     }
@@ -178,7 +186,9 @@ pub trait Violation: RuleVariant {
 /// Declares a rule: its documentation (the doc comment), the violation struct,
 /// the metadata and which instructions it visits. The module must define
 /// `fn check(checker: &mut Checker, inst: &Instruction)` (or
-/// `fn check(checker: &mut Checker)` with `visits = file`) and implement
+/// `fn check(checker: &mut Checker)` with `visits = file`, or with
+/// `visits = document` when its findings depend on the whole document, see
+/// [`Run`]) and implement
 /// [`Violation`] for the struct:
 ///
 /// ```ignore
@@ -234,6 +244,7 @@ macro_rules! declare_rule {
     (@default) => { true };
     (@default $d:literal) => { $d };
     (@run file) => { $crate::engine::Run::File(check) };
+    (@run document) => { $crate::engine::Run::Document(check) };
     (@run engine) => { $crate::engine::Run::Engine };
     (@run [$($kind:ident),+ $(,)?]) => {
         $crate::engine::Run::Instruction(&[$($crate::syntax::Keyword::$kind),+], check)

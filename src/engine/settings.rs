@@ -87,7 +87,7 @@ impl Settings {
                         by_keyword[keyword_slot(k)].push(i);
                     }
                 }
-                Run::File(_) => file_rules.push(i),
+                Run::File(_) | Run::Document(_) => file_rules.push(i),
                 Run::Engine => {}
             }
         }

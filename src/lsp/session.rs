@@ -14,21 +14,30 @@ use super::convert::{self, Lines};
 use super::options::ClientOptions;
 use crate::config::{ConfigCache, Discovery};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{self, Settings};
+use crate::engine::{self, IncrementalLint, Settings};
 use crate::semantic::context::{BuildContext, ContextCache, WalkOptions};
 use crate::syntax::{self, Encoding, LineIndex};
 
 /// How a document is linted; tests put a failing linter here.
-pub(crate) type Linter = fn(&str, &Settings, Option<&BuildContext>) -> Vec<Diagnostic>;
+pub(crate) type Linter =
+    fn(&str, &Settings, Option<&BuildContext>, &mut IncrementalLint) -> Vec<Diagnostic>;
 
-/// The engine, as `layerlint check` runs it.
-fn engine_lint(text: &str, settings: &Settings, context: Option<&BuildContext>) -> Vec<Diagnostic> {
+/// The engine, as `layerlint check` runs it (with the same findings), but
+/// reusing what the document's last lint found where an edit cannot have
+/// changed it.
+fn engine_lint(
+    text: &str,
+    settings: &Settings,
+    context: Option<&BuildContext>,
+    last: &mut IncrementalLint,
+) -> Vec<Diagnostic> {
     if text.contains('\0') {
         // Not text: the engine's byte check reports it.
+        last.clear();
         return engine::lint_bytes(text.as_bytes(), settings).diagnostics;
     }
     let file = syntax::parse(text);
-    engine::lint_in_context(&file, settings, context)
+    last.lint(&file, settings, context)
 }
 
 /// What a document is linted with.
@@ -51,6 +60,8 @@ pub(crate) struct Document {
     pub setup: Setup,
     /// The engine's findings in `text`.
     pub diagnostics: Vec<Diagnostic>,
+    /// The last lint, for linting the next edit.
+    pub last: IncrementalLint,
     /// Problems with the file as a whole (the linter failed, the
     /// configuration is broken).
     pub problems: Vec<lsp::Diagnostic>,
@@ -143,8 +154,9 @@ impl Session {
         let linter = self.linter;
         let setup = &doc.setup;
         let text = doc.text.as_str();
+        let last = &mut doc.last;
         let result = catch_unwind(AssertUnwindSafe(|| {
-            linter(text, &setup.settings, setup.context.as_deref())
+            linter(text, &setup.settings, setup.context.as_deref(), last)
         }));
         doc.problems.clear();
         if let Some(problem) = &setup.problem {
@@ -154,6 +166,7 @@ impl Session {
             Ok(diagnostics) => doc.diagnostics = diagnostics,
             Err(payload) => {
                 doc.diagnostics.clear();
+                doc.last.clear();
                 let what = payload
                     .downcast_ref::<&str>()
                     .map(ToString::to_string)
@@ -198,6 +211,7 @@ impl Session {
             text,
             setup,
             diagnostics: Vec::new(),
+            last: IncrementalLint::new(),
             problems: Vec::new(),
         };
         self.lint(&mut doc);
@@ -249,6 +263,7 @@ impl Session {
             return Vec::new();
         };
         doc.setup = self.setup(doc.path.as_deref());
+        doc.last.clear();
         self.lint(&mut doc);
         let params = self.publish(&doc);
         self.documents.insert(uri.clone(), doc);
@@ -275,6 +290,7 @@ impl Session {
         let mut published = Vec::with_capacity(docs.len());
         for mut doc in docs {
             doc.setup = self.setup(doc.path.as_deref());
+            doc.last.clear();
             self.lint(&mut doc);
             published.push(self.publish(&doc));
             self.documents.insert(doc.uri.clone(), doc);

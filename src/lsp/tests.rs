@@ -754,6 +754,7 @@ fn a_panicking_rule_becomes_one_diagnostic_and_the_server_goes_on() {
         _: &str,
         _: &crate::Settings,
         _: Option<&crate::semantic::context::BuildContext>,
+        _: &mut crate::engine::IncrementalLint,
     ) -> Vec<crate::Diagnostic> {
         panic!("rule exploded");
     }
@@ -779,7 +780,7 @@ fn a_panicking_rule_becomes_one_diagnostic_and_the_server_goes_on() {
     assert!(message.contains("rule exploded"), "{message}");
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 0);
     // Back to the real engine: the same server lints again.
-    server.session.linter = |text, settings, context| {
+    server.session.linter = |text, settings, context, _| {
         let file = crate::syntax::parse(text);
         crate::engine::lint_in_context(&file, settings, context)
     };
