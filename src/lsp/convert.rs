@@ -1,7 +1,9 @@
 //! Between the engine's model (byte ranges, [`Diagnostic`]) and the
 //! protocol's (line/character positions in the negotiated encoding).
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use lsp_types as lsp;
 
@@ -56,11 +58,24 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// The link to a rule's documentation.
+/// The link to a rule's documentation (each rule's built once: a
+/// keystroke publishes hundreds).
 pub fn docs_link(code: &str) -> Option<lsp::CodeDescription> {
-    let rule = engine::find(code)?;
-    let href = lsp::Uri::from_str(&rule.meta.url()).ok()?;
-    Some(lsp::CodeDescription { href })
+    static LINKS: OnceLock<HashMap<&'static str, lsp::CodeDescription>> = OnceLock::new();
+    let links = LINKS.get_or_init(|| {
+        crate::rules::RULES
+            .iter()
+            .filter_map(|rule| {
+                let href = lsp::Uri::from_str(&rule.meta.url()).ok()?;
+                Some((rule.meta.code, lsp::CodeDescription { href }))
+            })
+            .collect()
+    });
+    links.get(code).cloned().or_else(|| {
+        let rule = engine::find(code)?;
+        let href = lsp::Uri::from_str(&rule.meta.url()).ok()?;
+        Some(lsp::CodeDescription { href })
+    })
 }
 
 pub fn diagnostic(d: &Diagnostic, lines: &Lines<'_>, uri: &lsp::Uri) -> lsp::Diagnostic {

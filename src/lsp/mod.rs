@@ -150,6 +150,8 @@ impl Server {
         sender: Sender<Message>,
         params: &lsp::InitializeParams,
     ) -> (Server, lsp::InitializeResult) {
+        // Keystrokes lint the same `RUN`s again and again.
+        crate::semantic::shell::keep_parses(true);
         let utf8 = params
             .capabilities
             .general

@@ -37,7 +37,7 @@ pub use mounts::{Mount, MountType, RunFlags};
 pub use run::{RunForm, RunScript};
 pub use script::{
     Assignment, Command, Connector, Construct, ConstructId, ConstructKind, Redirect, RedirectOp,
-    Script,
+    Script, keep_parses,
 };
 pub use text::ShellText;
 pub use word::{ShellWord, WordPart};

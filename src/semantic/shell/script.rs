@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tree_sitter::{Node, Parser, Tree};
@@ -358,11 +359,55 @@ thread_local! {
     /// One parser per thread: creating one per script would cost more than
     /// most parses.
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    /// The trees of scripts parsed before, by text, when
+    /// [`keep_parses`] turned it on for the thread.
+    static TREES: RefCell<Option<HashMap<String, Tree>>> = const { RefCell::new(None) };
+}
+
+/// How many trees [`keep_parses`] keeps before it starts over.
+const KEPT_TREES: usize = 2_048;
+
+/// Keeps the bash parse of every script this thread parses, and reuses it
+/// when the same text is parsed again (the language server: a keystroke
+/// re-lints a stage whose other `RUN`s did not change). A tree is
+/// immutable and copying one is cheap. Bounded: past [`KEPT_TREES`]
+/// scripts the store starts over.
+pub fn keep_parses(on: bool) {
+    TREES.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = on.then(HashMap::new);
+        }
+    });
 }
 
 /// Parses `text` with the bash grammar; `None` only if the grammar cannot
 /// be loaded.
 fn parse_tree(text: &str) -> Option<Tree> {
+    let kept = TREES.with(|cell| {
+        let slot = cell.try_borrow().ok()?;
+        slot.as_ref().map(|trees| trees.get(text).cloned())
+    });
+    match kept {
+        None => parse_new_tree(text),
+        Some(Some(tree)) => Some(tree),
+        Some(None) => {
+            let tree = parse_new_tree(text)?;
+            TREES.with(|cell| {
+                if let Ok(mut slot) = cell.try_borrow_mut()
+                    && let Some(trees) = slot.as_mut()
+                {
+                    if trees.len() >= KEPT_TREES {
+                        trees.clear();
+                    }
+                    trees.insert(text.to_string(), tree.clone());
+                }
+            });
+            Some(tree)
+        }
+    }
+}
+
+fn parse_new_tree(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         if slot.is_none() {
@@ -1788,6 +1833,31 @@ mod tests {
             .iter()
             .map(|c| c.name_str().unwrap_or("?").to_owned())
             .collect()
+    }
+
+    #[test]
+    fn kept_parses_give_the_same_model() {
+        let texts = [
+            "apt-get update && apt-get install -y curl | tee log",
+            "for f in *; do echo \"$f\" >> out; done",
+            "case $x in a) b;; esac; $(c `d`)",
+        ];
+        let fresh: Vec<String> = texts
+            .iter()
+            .map(|t| format!("{:?}", parse_script(t)))
+            .collect();
+        keep_parses(true);
+        for _ in 0..2 {
+            let kept: Vec<String> = texts
+                .iter()
+                .map(|t| format!("{:?}", parse_script(t)))
+                .collect();
+            assert_eq!(kept, fresh);
+        }
+        let stored = TREES.with(|c| c.borrow().as_ref().map_or(0, HashMap::len));
+        keep_parses(false);
+        assert!(stored >= texts.len(), "{stored}");
+        assert!(TREES.with(|c| c.borrow().is_none()));
     }
 
     #[test]
