@@ -181,10 +181,12 @@ fn per_file_ignores(reader: &Reader<'_>, node: &Node) -> Result<PerFileIgnores, 
             .map_err(|e| {
                 reader.error(pattern_node, &path, format!("invalid glob: {}", e.kind()))
             })?;
-        let codes: Vec<&'static str> = reader
+        // As written (validated): a ShellCheck code names no rule of the
+        // registry but is a selector all the same.
+        let codes: Vec<String> = reader
             .rules(rules, &path)?
             .into_iter()
-            .flat_map(|(_, c)| c)
+            .map(|(name, _)| name)
             .collect();
         if trimmed.contains('/') {
             relative.add(glob);

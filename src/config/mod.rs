@@ -180,9 +180,10 @@ struct PerFileIgnores {
     relative: GlobSet,
     /// Globs without a `/`, against the file name.
     basename: GlobSet,
-    /// Rule codes per glob, in the order of both sets' patterns.
-    relative_codes: Vec<Vec<&'static str>>,
-    basename_codes: Vec<Vec<&'static str>>,
+    /// The selectors per glob (rule codes, names, prefixes, ShellCheck
+    /// codes), in the order of both sets' patterns.
+    relative_codes: Vec<Vec<String>>,
+    basename_codes: Vec<Vec<String>>,
 }
 
 /// A validated configuration file (or the defaults).
@@ -337,7 +338,7 @@ impl Config {
     fn build_settings(
         &self,
         cli: &Overrides,
-        per_file: &[&'static str],
+        per_file: &[String],
     ) -> Result<Settings, ConfigError> {
         let cli_layer = Selection {
             select: cli.select.clone(),
@@ -345,7 +346,7 @@ impl Config {
             ignore: cli.ignore.clone(),
         };
         let file_layer = Selection {
-            ignore: per_file.iter().map(ToString::to_string).collect(),
+            ignore: per_file.to_vec(),
             ..Selection::default()
         };
         let mut settings =
@@ -376,13 +377,23 @@ impl Config {
         Ok(settings)
     }
 
-    /// Whether `per-file-ignores` turn off `code` for `file`.
+    /// Whether `per-file-ignores` turn off `code` (a rule's, or a
+    /// ShellCheck code) for `file`.
     pub fn is_ignored_for(&self, file: &Path, code: &str) -> bool {
-        self.per_file_ignored(file).contains(&code)
+        self.per_file_ignored(file).iter().any(|selector| {
+            crate::engine::resolve(selector).is_ok_and(|hits| {
+                hits.iter()
+                    .any(|&i| crate::rules::RULES[i].meta.code == code)
+            }) || (selector.len() >= 2
+                && selector[..2].eq_ignore_ascii_case("SC")
+                && code
+                    .get(..selector.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(selector)))
+        })
     }
 
-    /// The codes `per-file-ignores` turn off for `file`.
-    fn per_file_ignored(&self, file: &Path) -> Vec<&'static str> {
+    /// The selectors `per-file-ignores` apply to `file`.
+    fn per_file_ignored(&self, file: &Path) -> Vec<String> {
         let Some(pfi) = &self.per_file_ignores else {
             return Vec::new();
         };
@@ -390,12 +401,12 @@ impl Config {
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         if let Ok(relative) = absolute.strip_prefix(&self.dir) {
             for i in pfi.relative.matches(relative) {
-                codes.extend_from_slice(&pfi.relative_codes[i]);
+                codes.extend(pfi.relative_codes[i].iter().cloned());
             }
         }
         if let Some(name) = absolute.file_name() {
             for i in pfi.basename.matches(Path::new(name)) {
-                codes.extend_from_slice(&pfi.basename_codes[i]);
+                codes.extend(pfi.basename_codes[i].iter().cloned());
             }
         }
         codes.sort_unstable();

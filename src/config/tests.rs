@@ -448,6 +448,30 @@ fn per_file_ignores() {
 }
 
 #[test]
+fn per_file_ignores_take_shellcheck_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let path = write(
+        root,
+        ".layerlint.yaml",
+        "per-file-ignores:\n  \"legacy/*\": [SC2086, SC20, DL3008]\n",
+    );
+    let config = load(&path).unwrap();
+    let cli = Overrides::default();
+    let legacy = root.join("legacy/Dockerfile");
+    let settings = config.settings_for(&legacy, &cli).unwrap();
+    assert!(!settings.shellcheck_enabled("SC2086"));
+    assert!(!settings.shellcheck_enabled("SC2046"));
+    assert!(settings.shellcheck_enabled("SC1091"));
+    assert!(config.is_ignored_for(&legacy, "SC2086"));
+    assert!(config.is_ignored_for(&legacy, "SC2046"));
+    assert!(!config.is_ignored_for(&legacy, "SC1091"));
+    assert!(config.is_ignored_for(&legacy, "DL3008"));
+    let other = config.settings_for(&root.join("Dockerfile"), &cli).unwrap();
+    assert!(other.shellcheck_enabled("SC2086"));
+}
+
+#[test]
 fn discovery_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
