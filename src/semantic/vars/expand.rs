@@ -1082,7 +1082,7 @@ impl<'a, E: Env + ?Sized> Lexer<'a, E> {
                 if value.is_empty() {
                     return Ok(Buf::default());
                 }
-                if word.unknown {
+                if word.unknown || pattern::too_costly(pattern, value) {
                     return Ok(unresolved(op, None, pattern));
                 }
                 let trimmed = if c == '#' {
@@ -1137,7 +1137,7 @@ impl<'a, E: Env + ?Sized> Lexer<'a, E> {
             Looked::Known(v) => v,
             Looked::Unknown(r) => return Ok(unresolved(Some(r.clone()))),
         };
-        if pattern.unknown {
+        if pattern.unknown || pattern::too_costly(&pattern.value, value) {
             return Ok(unresolved(None));
         }
         let result = pattern::matches(&pattern.value, value).and_then(|matched| {

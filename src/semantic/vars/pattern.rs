@@ -8,6 +8,18 @@
 //! tokens, and one backward pass over the text finds, for every start
 //! position, the end of the match a backtracking matcher would report first.
 
+/// The most steps (pattern characters × value characters) a match may
+/// take; a costlier one is not attempted and the result is unknown. Both
+/// come from expansions that can be long (a value up to a MiB), and the
+/// match visits every pair.
+const MAX_MATCH_STEPS: usize = 1 << 24;
+
+/// Whether matching `pattern` against `value` would exceed
+/// [`MAX_MATCH_STEPS`].
+pub(super) fn too_costly(pattern: &str, value: &str) -> bool {
+    pattern.len().saturating_mul(value.len() + 1) > MAX_MATCH_STEPS
+}
+
 /// One pattern element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tok {

@@ -723,6 +723,22 @@ fn values_are_bounded() {
     let known = expand(small, &env, Lex::new('\\')).unwrap();
     assert!(known.known().is_some_and(|v| v.len() > 4_000));
 
+    // A long pattern against a long value is not matched (every pair of
+    // characters would be visited): the result is unknown.
+    let long = "ab".repeat(5_000);
+    let env = MapEnv::new(Missing::Empty)
+        .known("v", &long)
+        .known("p", &long);
+    for op in ["#", "##", "%", "%%", "/", "//"] {
+        let slash = if op.starts_with('/') { "/x" } else { "" };
+        let text = format!("${{v{op}$p{slash}}}");
+        let expanded = expand(&text, &env, Lex::new('\\')).unwrap();
+        assert_eq!(expanded.known(), None, "{text}");
+    }
+    let short = format!("${{v#{}}}", "ab".repeat(10));
+    let trimmed = expand(&short, &env, Lex::new('\\')).unwrap();
+    assert_eq!(trimmed.known().map(str::len), Some(10_000 - 20));
+
     // `ARG B=$A$A`, `ARG C=$B$B`…: the value doubles on every line.
     let mut source = "FROM scratch\nARG A0=0123456789abcdef\n".to_string();
     for i in 1..40 {
@@ -737,6 +753,32 @@ fn values_are_bounded() {
     assert!(matches!(&a16.value, Value::Known(v) if v.len() == 16 << 16));
     let a39 = model.lookup(last, "A39").unwrap();
     assert!(matches!(a39.value, Value::Unknown(_)), "{:?}", a39.value);
+}
+
+/// The inputs on which the `expand` fuzz target timed out
+/// (`tests/fixtures/fuzz/expand/`), run the way the target runs them: the
+/// first line is the word, each later `NAME=value` line a variable.
+#[test]
+fn fuzz_timeouts_finish() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/expand");
+    let mut ran = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let input = String::from_utf8_lossy(&bytes);
+        let (word_text, vars) = input.split_once('\n').unwrap_or((&input, ""));
+        let mut env = MapEnv::new(Missing::Empty);
+        for line in vars.lines() {
+            if let Some((name, value)) = line.split_once('=') {
+                env = env.known(name, value);
+            }
+        }
+        for lex in [Lex::new('\\'), Lex::new('`')] {
+            let _ = expand_word(&word(word_text), word_text, &env, lex);
+            let _ = expand_words(&word(word_text), word_text, &env, lex);
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 3);
 }
 
 #[test]
