@@ -148,20 +148,12 @@ impl IncrementalLint {
             .take()
             .filter(|old| old.identity == identity && old.same_frame(&layout, source))
             .map(|old| old.reuse(&layout, source));
-        let (found, linted) = match reused {
-            Some(mut found) => {
-                let linted = relint(file, settings, context, &stages, &layout, &mut found);
-                let found = found.into_iter().map(Option::unwrap_or_default).collect();
-                (found, linted)
-            }
-            None => {
-                let mut found = vec![Vec::new(); layout.starts.len()];
-                for d in collect(file, settings, context, Pass::Local) {
-                    found[layout.segment_of(d.range.start)].push(d);
-                }
-                (found, layout.froms.len())
-            }
-        };
+        // Nothing to reuse: every segment is linted (`relint` does the
+        // whole file when the first segment has no findings).
+        let mut found = reused.unwrap_or_else(|| vec![None; layout.starts.len()]);
+        let linted = relint(file, settings, context, &stages, &layout, &mut found);
+        let found: Vec<Vec<Diagnostic>> =
+            found.into_iter().map(Option::unwrap_or_default).collect();
         let mut all: Vec<Diagnostic> = found.iter().flatten().cloned().collect();
         all.extend(collect(file, settings, context, Pass::Document));
         self.state = Some(State {
@@ -240,8 +232,8 @@ fn relint(
     found: &mut [Option<Vec<Diagnostic>>],
 ) -> usize {
     if found[0].is_none() {
-        // The findings before the first `FROM` could not be moved: lint the
-        // whole file (every segment).
+        // A first lint, or the findings before the first `FROM` could not
+        // be kept: lint the whole file (every segment).
         for slot in found.iter_mut() {
             *slot = Some(Vec::new());
         }

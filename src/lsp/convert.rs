@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 use lsp_types as lsp;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine;
 use crate::fix::Fix;
 use crate::syntax::{Encoding, LineIndex, TextRange};
 
@@ -71,11 +70,9 @@ pub fn docs_link(code: &str) -> Option<lsp::CodeDescription> {
             })
             .collect()
     });
-    links.get(code).cloned().or_else(|| {
-        let rule = engine::find(code)?;
-        let href = lsp::Uri::from_str(&rule.meta.url()).ok()?;
-        Some(lsp::CodeDescription { href })
-    })
+    // `engine::find` searches the same registry: a code not in the map
+    // (ShellCheck's) has no page.
+    links.get(code).cloned()
 }
 
 pub fn diagnostic(d: &Diagnostic, lines: &Lines<'_>, uri: &lsp::Uri) -> lsp::Diagnostic {
