@@ -4,9 +4,10 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use serde::Serialize;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, ParseOptions, ParseState, Parser, Tree};
 
 use super::dialect::{ShellKind, program_basename};
 use super::invocation::unwrap_wrappers;
@@ -407,6 +408,10 @@ fn parse_tree(text: &str) -> Option<Tree> {
     }
 }
 
+/// Progress reports a parse may make before it is abandoned, plus one per
+/// four bytes of script.
+const PARSE_BUDGET_BASE: usize = 256;
+
 fn parse_new_tree(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
@@ -417,7 +422,33 @@ fn parse_new_tree(text: &str) -> Option<Tree> {
                 .ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(text, None)
+        let parser = slot.as_mut()?;
+        let bytes = text.as_bytes();
+        // Bash's error recovery can take minutes on some malformed scripts
+        // (a long run of redirections, found by fuzzing). The parser reports
+        // progress every 100 operations; over the corpus a script needs at
+        // most one report per 60 bytes, so this budget is a wide margin
+        // for any real script. A script over it gets no shell model.
+        let budget = PARSE_BUDGET_BASE + text.len() / 4;
+        let mut reports: usize = 0;
+        let mut progress = |_: &ParseState| {
+            reports += 1;
+            if reports > budget {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let tree = parser.parse_with_options(
+            &mut |at, _| bytes.get(at..).unwrap_or_default(),
+            None,
+            Some(ParseOptions::new().progress_callback(&mut progress)),
+        );
+        if tree.is_none() {
+            // A cancelled parse would otherwise resume on the next call.
+            parser.reset();
+        }
+        tree
     })
 }
 
@@ -1833,6 +1864,33 @@ mod tests {
             .iter()
             .map(|c| c.name_str().unwrap_or("?").to_owned())
             .collect()
+    }
+
+    /// Scripts on which bash's error recovery ran for minutes (found by
+    /// fuzzing): the parse is abandoned and the script is one error, and
+    /// the parser is then fit for the next script.
+    #[test]
+    fn parses_that_run_away_are_abandoned() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/shell");
+        let mut ran = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let source = String::from_utf8_lossy(&bytes);
+            let script = parse_script(&source);
+            assert_eq!(
+                script
+                    .errors
+                    .iter()
+                    .map(|e| e.as_usize())
+                    .collect::<Vec<_>>(),
+                vec![0..source.len()]
+            );
+            assert!(script.commands.is_empty());
+            assert_eq!(names(&parse_script("echo a && ls")), ["echo", "ls"]);
+            ran += 1;
+        }
+        assert_eq!(ran, 1);
     }
 
     #[test]
