@@ -304,6 +304,11 @@ const SHELLCHECK_BATCH: usize = 200;
 /// Checks the scripts of every file that asked for it with a few
 /// `shellcheck` processes (in parallel), and adds the findings.
 fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
+    // When no file asked for ShellCheck (`--shellcheck off`), neither look
+    // the program up nor start the thread pool.
+    if checked.iter().all(|c| c.shellcheck.is_none()) {
+        return Ok(());
+    }
     let Some(program) = shellcheck_program() else {
         return Ok(());
     };
