@@ -39,9 +39,17 @@ impl ShellKind {
     /// The kind of a program path such as `/bin/bash`,
     /// `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe` or `pwsh`.
     pub fn of_program(program: &str) -> ShellKind {
-        let base = program_basename(program).to_ascii_lowercase();
-        let base = base.strip_suffix(".exe").unwrap_or(&base);
-        match base {
+        // Lowercased on the stack: this runs for every command.
+        let base = program_basename(program).as_bytes();
+        let mut buf = [0u8; 16];
+        let Some(lower) = buf.get_mut(..base.len()) else {
+            return ShellKind::Other;
+        };
+        lower.copy_from_slice(base);
+        lower.make_ascii_lowercase();
+        let lower: &[u8] = lower;
+        let base = lower.strip_suffix(b".exe").unwrap_or(lower);
+        match std::str::from_utf8(base).unwrap_or_default() {
             "sh" | "yash" | "posh" => ShellKind::Sh,
             "bash" | "rbash" => ShellKind::Bash,
             "dash" => ShellKind::Dash,
@@ -70,7 +78,11 @@ impl ShellKind {
 
 /// The last component of a Unix or Windows path.
 pub fn program_basename(program: &str) -> &str {
-    program.rsplit(['/', '\\']).next().unwrap_or(program)
+    // Both separators are ASCII: the slice starts on a character boundary.
+    match program.bytes().rposition(|b| b == b'/' || b == b'\\') {
+        Some(i) => &program[i + 1..],
+        None => program,
+    }
 }
 
 /// Where the active shell was decided.

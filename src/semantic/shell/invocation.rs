@@ -163,11 +163,7 @@ pub fn unwrap_wrappers(words: &[&ShellWord<'_>]) -> Option<(usize, Vec<usize>)> 
 
 /// For `python3 -m MODULE …`, the offset of `MODULE` after the name.
 fn python_module(name: &str, args: &[&ShellWord<'_>]) -> Option<usize> {
-    let is_python = name == "python"
-        || name
-            .strip_prefix("python")
-            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
-    if !is_python {
+    if !is_python(name) {
         return None;
     }
     let mut i = 0;
@@ -181,6 +177,17 @@ fn python_module(name: &str, args: &[&ShellWord<'_>]) -> Option<usize> {
         }
     }
     None
+}
+
+/// `python`, `python3`, `python3.12`…
+fn is_python(name: &str) -> bool {
+    name.strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Whether [`unwrap_wrappers`] looks past a command named `name`.
+pub(super) fn may_wrap(name: &str) -> bool {
+    is_python(name) || WRAPPERS.iter().any(|s| s.name == name)
 }
 
 /// Skips the wrapper's options, assignments and operands from `at`;
@@ -262,7 +269,17 @@ pub struct Invocation<'s, 'a> {
 impl<'s, 'a> Invocation<'s, 'a> {
     /// The invocation a command makes, if its program is known statically.
     pub fn of(index: usize, command: &'s Command<'a>) -> Option<Self> {
-        command.name.as_ref()?;
+        let first = command.name.as_ref()?;
+        // Most commands run no wrapper: no need to collect their words.
+        if !may_wrap(program_basename(first.static_value()?)) {
+            return Some(Invocation {
+                index,
+                command,
+                name: first,
+                args: &command.args,
+                wrappers: Vec::new(),
+            });
+        }
         let words: Vec<&ShellWord<'a>> = command.words().collect();
         let (start, wrappers) = unwrap_wrappers(&words)?;
         let name = *words.get(start)?;

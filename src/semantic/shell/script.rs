@@ -10,7 +10,7 @@ use serde::Serialize;
 use tree_sitter::{Node, ParseOptions, ParseState, Parser, Tree};
 
 use super::dialect::{ShellKind, program_basename};
-use super::invocation::unwrap_wrappers;
+use super::invocation::{may_wrap, unwrap_wrappers};
 use super::text::{ShellText, ShellTextBuilder};
 use super::word::{ShellWord, WordPart};
 use crate::syntax::TextRange;
@@ -1330,6 +1330,15 @@ impl<'a> Builder<'a> {
         let Some(command) = self.script.commands.get(index) else {
             return;
         };
+        let runs_a_shell =
+            |program: &str| ShellKind::of_program(program).is_posix() || program == "su";
+        // Most commands neither wrap another nor run a shell.
+        if let Some(first) = command.name.as_ref().and_then(|n| n.static_value()) {
+            let first = program_basename(first);
+            if !may_wrap(first) && !runs_a_shell(first) {
+                return;
+            }
+        }
         let words: Vec<&ShellWord<'a>> = command.words().collect();
         if words.len() != word_nodes.len() {
             return;
@@ -1340,7 +1349,11 @@ impl<'a> Builder<'a> {
         let Some(name) = words.get(start).and_then(|w| w.static_value()) else {
             return;
         };
-        let shell = program_basename(name).to_owned();
+        let shell = program_basename(name);
+        if !runs_a_shell(shell) {
+            return;
+        }
+        let shell = shell.to_owned();
         let args = &words[start + 1..];
         let input = if ShellKind::of_program(&shell).is_posix() {
             shell_input(args)
