@@ -5,6 +5,9 @@
 #       in batches of BATCH files, as it takes explicit files only);
 #   (b) one process per file over SAMPLE files spread evenly over the
 #       sorted list: ms per file;
+#   (a) and (b) are measured twice for layerlint: as users run it (with
+#       ShellCheck when the `shellcheck` program is installed) and with
+#       `--shellcheck off`, layerlint's own cost;
 #   (c) the language server's re-lint of a 2,000-line Dockerfile after a
 #       one-character edit: parsing and linting the new text as the server
 #       does (incrementally), and the whole keystroke from didChange to the
@@ -151,6 +154,17 @@ echo "== (a) whole corpus, layerlint best of $repeat" >&2
 read -r ll_wall ll_cpu ll_rss < <(best_of "$repeat" "$layerlint" check --format json --exit-zero "${files[@]}")
 echo "== (b) one process per file, $sample files, layerlint best of $repeat" >&2
 read -r lle_wall lle_cpu _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint" check --format json --exit-zero)
+# The same two without ShellCheck: layerlint's own cost. (hadolint runs
+# ShellCheck in its own process, as a library; layerlint starts the
+# `shellcheck` program when it is installed, which the rows above include.)
+echo "== (a, b) the same with --shellcheck off" >&2
+read -r llo_wall llo_cpu llo_rss < <(best_of "$repeat" "$layerlint" check --shellcheck off --format json --exit-zero "${files[@]}")
+read -r lleo_wall lleo_cpu _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint" check --shellcheck off --format json --exit-zero)
+if command -v shellcheck >/dev/null 2>&1; then
+    shellcheck_note="shellcheck $(shellcheck --version | sed -n 's/^version: //p') found: the default rows run it"
+else
+    shellcheck_note="shellcheck not installed: the default rows do not run it"
+fi
 
 key=$( (printf '%s\n' "${files[@]}"; echo "$sample $batch $hl_version") | sha256sum | cut -c1-16)
 cache="$target_dir/bench/hadolint-$key.txt"
@@ -183,9 +197,10 @@ parse_cpu_mbs=$(bench_line 'cpu   best' <<<"$parse_out" | awk '{ print $5 }')
 
 echo
 echo "layerlint $ll_version vs hadolint $hl_version: $total files, $((bytes / 1024)) KiB; $(nproc) cores; load at end: $(load)"
-echo "$hl_note"
+echo "$hl_note; $shellcheck_note"
 awk -v n="$total" -v s="$sample" \
     -v llw="$ll_wall" -v llc="$ll_cpu" -v llr="$ll_rss" \
+    -v low="$llo_wall" -v loc="$llo_cpu" -v lor="$llo_rss" -v leow="$lleo_wall" -v leoc="$lleo_cpu" \
     -v hlw="$hl_wall" -v hlc="$hl_cpu" -v hlr="$hl_rss" \
     -v lew="$lle_wall" -v lec="$lle_cpu" -v hew="$hle_wall" -v hec="$hle_cpu" \
     -v relint="${relint_ms:--}" -v keystroke="${keystroke_ms:--}" -v parse="${parse_mbs:--}" -v parse_cpu="${parse_cpu_mbs:--}" '
@@ -200,9 +215,16 @@ BEGIN {
     printf f, "    CPU s (user+sys)", sprintf("%.3f", llc), sprintf("%.3f", hlc), ratio(hlc, llc), ""
     printf f, "    files/s (wall)", sprintf("%.0f", n / llw), sprintf("%.0f", n / hlw), ratio(hlw, llw), ""
     printf f, "    peak RSS MB", mb(llr), mb(hlr), "", llr == "-" ? "-" : "<= 50 MB: " verdict(llr / 1024 <= 50)
+    printf f, "    --shellcheck off: wall s", sprintf("%.3f", low), sprintf("%.3f", hlw), ratio(hlw, low), \
+        "<= 0.5 s, >= 300x: " verdict(low <= 0.5 && hlw >= 300 * low)
+    printf f, "    --shellcheck off: CPU s", sprintf("%.3f", loc), sprintf("%.3f", hlc), ratio(hlc, loc), ""
+    printf f, "    --shellcheck off: peak RSS MB", mb(lor), mb(hlr), "", lor == "-" ? "-" : "<= 50 MB: " verdict(lor / 1024 <= 50)
     printf f, "(b) " s " files, a process each: ms/file", sprintf("%.2f", lew * 1000 / s), sprintf("%.2f", hew * 1000 / s), \
         ratio(hew, lew), "<= 1.0 ms, >= 20x: " verdict(lew * 1000 / s <= 1.0 && hew >= 20 * lew)
     printf f, "    CPU ms/file", sprintf("%.2f", lec * 1000 / s), sprintf("%.2f", hec * 1000 / s), ratio(hec, lec), ""
+    printf f, "    --shellcheck off: ms/file", sprintf("%.2f", leow * 1000 / s), sprintf("%.2f", hew * 1000 / s), \
+        ratio(hew, leow), "<= 1.0 ms, >= 20x: " verdict(leow * 1000 / s <= 1.0 && hew >= 20 * leow)
+    printf f, "    --shellcheck off: CPU ms/file", sprintf("%.2f", leoc * 1000 / s), sprintf("%.2f", hec * 1000 / s), ratio(hec, leoc), ""
     printf f, "(c) re-lint 2,000 lines after an edit: ms", relint, "", "", relint == "-" ? "-" : "<= 2 ms: " verdict(relint <= 2)
     printf f, "    whole keystroke, didChange to JSON: ms", keystroke, "", "", ""
     printf f, "(d) parser MB/s (wall / thread CPU)", parse " / " parse_cpu, "", "", ""
