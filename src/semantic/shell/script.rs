@@ -1466,6 +1466,29 @@ impl<'a> Builder<'a> {
     fn word(&mut self, t: &ShellText<'a>, node: Node<'_>) -> ShellWord<'a> {
         let mut segments = Vec::new();
         self.segments(t, node, &mut segments);
+        // Most words are one plain literal: its value is its text.
+        if let [
+            Segment {
+                lo,
+                hi,
+                kind: SegmentKind::Literal { quoted: false },
+            },
+        ] = segments[..]
+            && (lo, hi) == (node.start_byte(), node.end_byte())
+        {
+            let text = t.slice(lo, hi);
+            let range = t.range(lo, hi);
+            return ShellWord {
+                raw: text.clone(),
+                value: text.clone(),
+                range,
+                parts: vec![WordPart::Literal {
+                    text,
+                    quoted: false,
+                    range,
+                }],
+            };
+        }
         let mut parts: Vec<WordPart<'a>> = Vec::with_capacity(segments.len());
         let mut value = String::new();
         for seg in segments {
