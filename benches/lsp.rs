@@ -75,7 +75,7 @@ fn main() {
     });
     report("re-lint: parse + incremental lint", &mut wall, cpu);
     // From scratch: nothing kept.
-    layerlint::semantic::shell::keep_parses(false);
+    layerlint::semantic::shell::keep_parses(0);
     let (mut wall, cpu) = measure(budget, || {
         turn += 1;
         let t = Instant::now();

@@ -136,7 +136,15 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     // One input (an editor or a pre-commit hook on one file) does not need
     // the thread pool: starting it costs more than the lint.
     let results: Vec<Result<Checked, CliError>> = if found.inputs.len() > 1 {
-        found.inputs.par_iter().filter_map(check_input).collect()
+        found
+            .inputs
+            .par_iter()
+            .filter_map(|input| {
+                // Neighbouring files often repeat each other's `RUN`s.
+                crate::semantic::shell::keep_parses(crate::semantic::shell::KEPT_IN_BATCH);
+                check_input(input)
+            })
+            .collect()
     } else {
         found.inputs.iter().filter_map(check_input).collect()
     };

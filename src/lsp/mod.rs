@@ -151,7 +151,7 @@ impl Server {
         params: &lsp::InitializeParams,
     ) -> (Server, lsp::InitializeResult) {
         // Keystrokes lint the same `RUN`s again and again.
-        crate::semantic::shell::keep_parses(true);
+        crate::semantic::shell::keep_parses(crate::semantic::shell::KEPT_BY_SERVER);
         let utf8 = params
             .capabilities
             .general

@@ -36,8 +36,8 @@ pub use invocation::Invocation;
 pub use mounts::{Mount, MountType, RunFlags};
 pub use run::{RunForm, RunScript};
 pub use script::{
-    Assignment, Command, Connector, Construct, ConstructId, ConstructKind, Redirect, RedirectOp,
-    Script, keep_parses,
+    Assignment, Command, Connector, Construct, ConstructId, ConstructKind, KEPT_BY_SERVER,
+    KEPT_IN_BATCH, Redirect, RedirectOp, Script, keep_parses,
 };
 pub use text::ShellText;
 pub use word::{ShellWord, WordPart};

@@ -360,23 +360,41 @@ thread_local! {
     /// One parser per thread: creating one per script would cost more than
     /// most parses.
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-    /// The trees of scripts parsed before, by text, when
-    /// [`keep_parses`] turned it on for the thread.
-    static TREES: RefCell<Option<HashMap<String, Tree>>> = const { RefCell::new(None) };
+    /// The trees of scripts parsed before, by text, and how many to keep,
+    /// when [`keep_parses`] turned it on for the thread.
+    static TREES: RefCell<Option<KeptTrees>> = const { RefCell::new(None) };
 }
 
-/// How many trees [`keep_parses`] keeps before it starts over.
-const KEPT_TREES: usize = 2_048;
+/// How many parses the language server keeps per thread: every `RUN` of
+/// the documents being edited.
+pub const KEPT_BY_SERVER: usize = 2_048;
 
-/// Keeps the bash parse of every script this thread parses, and reuses it
-/// when the same text is parsed again (the language server: a keystroke
-/// re-lints a stage whose other `RUN`s did not change). A tree is
-/// immutable and copying one is cheap. Bounded: past [`KEPT_TREES`]
-/// scripts the store starts over.
-pub fn keep_parses(on: bool) {
+/// How many parses `check` keeps per thread over many files: enough for
+/// neighbouring Dockerfiles of a repository (variants of one image) to
+/// share their `RUN`s' parses, few enough to cost little memory.
+pub const KEPT_IN_BATCH: usize = 256;
+
+#[derive(Debug)]
+struct KeptTrees {
+    capacity: usize,
+    trees: HashMap<String, Tree>,
+}
+
+/// Keeps the bash parse of up to `capacity` scripts this thread parses,
+/// and reuses one when the same text is parsed again: the language server
+/// re-lints a stage whose other `RUN`s did not change, and a repository's
+/// Dockerfiles repeat each other's `RUN`s. A tree is immutable and copying
+/// one is cheap. Past `capacity` scripts the store starts over; 0 turns it
+/// off. Asking again for the same capacity keeps the store.
+pub fn keep_parses(capacity: usize) {
     TREES.with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
-            *slot = on.then(HashMap::new);
+            if slot.as_ref().map_or(0, |k| k.capacity) != capacity {
+                *slot = (capacity > 0).then(|| KeptTrees {
+                    capacity,
+                    trees: HashMap::new(),
+                });
+            }
         }
     });
 }
@@ -386,7 +404,7 @@ pub fn keep_parses(on: bool) {
 fn parse_tree(text: &str) -> Option<Tree> {
     let kept = TREES.with(|cell| {
         let slot = cell.try_borrow().ok()?;
-        slot.as_ref().map(|trees| trees.get(text).cloned())
+        slot.as_ref().map(|kept| kept.trees.get(text).cloned())
     });
     match kept {
         None => parse_new_tree(text),
@@ -395,12 +413,12 @@ fn parse_tree(text: &str) -> Option<Tree> {
             let tree = parse_new_tree(text)?;
             TREES.with(|cell| {
                 if let Ok(mut slot) = cell.try_borrow_mut()
-                    && let Some(trees) = slot.as_mut()
+                    && let Some(kept) = slot.as_mut()
                 {
-                    if trees.len() >= KEPT_TREES {
-                        trees.clear();
+                    if kept.trees.len() >= kept.capacity {
+                        kept.trees.clear();
                     }
-                    trees.insert(text.to_string(), tree.clone());
+                    kept.trees.insert(text.to_string(), tree.clone());
                 }
             });
             Some(tree)
@@ -1940,7 +1958,7 @@ mod tests {
             .iter()
             .map(|t| format!("{:?}", parse_script(t)))
             .collect();
-        keep_parses(true);
+        keep_parses(16);
         for _ in 0..2 {
             let kept: Vec<String> = texts
                 .iter()
@@ -1948,9 +1966,19 @@ mod tests {
                 .collect();
             assert_eq!(kept, fresh);
         }
-        let stored = TREES.with(|c| c.borrow().as_ref().map_or(0, HashMap::len));
-        keep_parses(false);
-        assert!(stored >= texts.len(), "{stored}");
+        let stored = || TREES.with(|c| c.borrow().as_ref().map_or(0, |k| k.trees.len()));
+        assert_eq!(stored(), texts.len());
+        // The same capacity again keeps the store (`check` asks per file).
+        keep_parses(16);
+        assert_eq!(stored(), texts.len());
+        // Another capacity starts over; a full store too.
+        keep_parses(2);
+        assert_eq!(stored(), 0);
+        for t in texts {
+            parse_script(t);
+        }
+        assert_eq!(stored(), 1);
+        keep_parses(0);
         assert!(TREES.with(|c| c.borrow().is_none()));
     }
 
