@@ -739,3 +739,47 @@ fn shellcheck_modes() {
     let ignored = layerlint(dir.path(), &["check", "--ignore", "SC2086", "Dockerfile"]);
     assert_eq!(ignored.code, 0, "{}", ignored.stdout);
 }
+
+/// A report on standard output is written a chunk of files at a time; a
+/// report to a file is written at once. Over more files than a chunk, with
+/// an unreadable one among them, both have the same text, in file order,
+/// and the same exit code.
+#[test]
+fn streamed_reports_match_reports_written_at_once() {
+    let dir = tempdir();
+    let mut names = Vec::new();
+    for i in 0..300 {
+        let name = format!("d{i:03}.Dockerfile");
+        let text = match i % 3 {
+            0 => BAD,
+            1 => WARNING_ONLY,
+            _ => CLEAN,
+        };
+        write(dir.path(), &name, text);
+        names.push(name);
+    }
+    names.insert(150, "missing.Dockerfile".to_string());
+    for format in ["json", "gnu", "github", "text"] {
+        let mut args = vec!["check", "--format", format];
+        args.extend(names.iter().map(String::as_str));
+        let streamed = layerlint(dir.path(), &args);
+        args.extend(["--output", "report"]);
+        let at_once = layerlint(dir.path(), &args);
+        let written = std::fs::read_to_string(dir.path().join("report")).unwrap();
+        assert_eq!(streamed.code, 2, "{format}: {}", streamed.stderr);
+        assert_eq!(at_once.code, 2, "{format}");
+        assert_eq!(streamed.stdout, written, "{format}");
+        assert!(
+            streamed.stderr.contains("missing.Dockerfile"),
+            "{}",
+            streamed.stderr
+        );
+        if format == "gnu" {
+            let files = gnu_files(&streamed.stdout);
+            let mut sorted = files.clone();
+            sorted.sort();
+            assert_eq!(files, sorted);
+            assert_eq!(files.len(), 200);
+        }
+    }
+}

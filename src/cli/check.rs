@@ -135,34 +135,108 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     };
     // One input (an editor or a pre-commit hook on one file) does not need
     // the thread pool: starting it costs more than the lint.
-    let results: Vec<Result<Checked, CliError>> = if found.inputs.len() > 1 {
-        found
-            .inputs
-            .par_iter()
-            .filter_map(|input| {
-                // Neighbouring files often repeat each other's `RUN`s.
-                crate::semantic::shell::keep_parses(crate::semantic::shell::KEPT_IN_BATCH);
-                check_input(input)
-            })
-            .collect()
-    } else {
-        found.inputs.iter().filter_map(check_input).collect()
-    };
-
-    let mut checked = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(c) => checked.push(c),
-            Err(e) => {
-                report_error(&e);
-                failed = true;
+    let many = found.inputs.len() > 1;
+    let mut lint_inputs = |inputs: &[Input]| -> Vec<Checked> {
+        let results: Vec<Result<Checked, CliError>> = if many {
+            inputs
+                .par_iter()
+                .filter_map(|input| {
+                    // Neighbouring files often repeat each other's `RUN`s.
+                    crate::semantic::shell::keep_parses(crate::semantic::shell::KEPT_IN_BATCH);
+                    check_input(input)
+                })
+                .collect()
+        } else {
+            inputs.iter().filter_map(check_input).collect()
+        };
+        let mut checked = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok(c) => checked.push(c),
+                Err(e) => {
+                    report_error(&e);
+                    failed = true;
+                }
             }
         }
+        if let Err(e) = add_shellcheck(&mut checked) {
+            report_error(&e);
+            failed = true;
+        }
+        checked
+    };
+
+    let destination = match &args.output {
+        Some(file) => Destination::File(file.clone()),
+        None if mode == Mode::Fix && reads_stdin => Destination::Stderr,
+        None => Destination::Stdout,
+    };
+    let options = text::Options {
+        color: destination.color() && args.format == Format::Text,
+        quiet: args.quiet,
+        statistics: args.statistics,
+        unsafe_fixes: args.unsafe_fixes,
+        fixed: None,
+    };
+    let threshold = args
+        .severity_threshold
+        .unwrap_or_else(|| match settings.config_threshold() {
+            Some(Severity::Error) => Threshold::Error,
+            Some(Severity::Warning) => Threshold::Warning,
+            Some(Severity::Style) => Threshold::Style,
+            Some(Severity::Info) | None => Threshold::Info,
+        });
+
+    // A report that can be written file by file is written as the files
+    // are linted, a chunk at a time: a run over thousands of files then
+    // holds one chunk's findings, not all of them. A report to a file is
+    // written at once, when complete.
+    let streamed = (mode != Mode::Diff
+        && args.write_baseline.is_none()
+        && baseline.is_none()
+        && !matches!(destination, Destination::File(_)))
+    .then(|| render::Stream::new(args.format, &options))
+    .flatten();
+    if let Some(mut stream) = streamed {
+        let mut fixed = 0;
+        let mut remaining = 0;
+        let mut found_anything = false;
+        let mut stdin_output = None;
+        emit(&destination, |out| {
+            for chunk in found.inputs.chunks(STREAMED_CHUNK) {
+                let mut checked = lint_inputs(chunk);
+                let reports: Vec<FileReport<'_>> = checked
+                    .iter()
+                    .map(|c| FileReport::new(&c.name, &c.source, &c.diagnostics))
+                    .collect();
+                stream.files(&reports, out)?;
+                fixed += checked.iter().map(|c| c.fixed).sum::<usize>();
+                remaining += checked.iter().map(|c| c.diagnostics.len()).sum::<usize>();
+                found_anything |= checked
+                    .iter()
+                    .flat_map(|c| &c.diagnostics)
+                    .any(|d| threshold.fails(d.severity));
+                if stdin_output.is_none() {
+                    stdin_output = checked.iter_mut().find_map(|c| c.stdin_output.take());
+                }
+            }
+            stream.finish((mode == Mode::Fix).then_some(fixed), out)
+        })?;
+        if mode == Mode::Fix && !(args.quiet || args.format == Format::Text) {
+            eprintln!("Fixed {} ({remaining} remaining).", count(fixed, "finding"));
+        }
+        if let Some(bytes) = stdin_output {
+            emit(&Destination::Stdout, |out| out.write_all(&bytes))?;
+        }
+        return Ok(if failed {
+            Outcome::Error
+        } else if found_anything && !args.exit_zero {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
     }
-    if let Err(e) = add_shellcheck(&mut checked) {
-        report_error(&e);
-        failed = true;
-    }
+    let mut checked = lint_inputs(&found.inputs);
 
     if let Some(path) = &args.write_baseline {
         let written = baseline::write(
@@ -190,11 +264,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         }
     }
 
-    let destination = match &args.output {
-        Some(file) => Destination::File(file.clone()),
-        None if mode == Mode::Fix && reads_stdin => Destination::Stderr,
-        None => Destination::Stdout,
-    };
     let found_anything = match mode {
         Mode::Diff => {
             emit(&destination, |out| write_diffs(&checked, out))?;
@@ -223,13 +292,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 .map(|c| FileReport::new(&c.name, &c.source, &c.diagnostics))
                 .collect();
             let fixed = (mode == Mode::Fix).then(|| checked.iter().map(|c| c.fixed).sum::<usize>());
-            let options = text::Options {
-                color: destination.color() && args.format == Format::Text,
-                quiet: args.quiet,
-                statistics: args.statistics,
-                unsafe_fixes: args.unsafe_fixes,
-                fixed,
-            };
+            let options = text::Options { fixed, ..options };
             emit(&destination, |out| {
                 if args.statistics && args.format == Format::Json {
                     render::json::render_statistics(&reports, args.unsafe_fixes, out)
@@ -245,14 +308,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 let bytes = c.stdin_output.as_deref().unwrap_or_default();
                 emit(&Destination::Stdout, |out| out.write_all(bytes))?;
             }
-            let threshold =
-                args.severity_threshold
-                    .unwrap_or_else(|| match settings.config_threshold() {
-                        Some(Severity::Error) => Threshold::Error,
-                        Some(Severity::Warning) => Threshold::Warning,
-                        Some(Severity::Style) => Threshold::Style,
-                        Some(Severity::Info) | None => Threshold::Info,
-                    });
             reports
                 .iter()
                 .flat_map(|r| r.diagnostics)
@@ -305,6 +360,10 @@ fn check_one(
     }
     Ok(checked)
 }
+
+/// Files linted, then written, at a time when the report is streamed:
+/// enough to keep both cores busy and `shellcheck` batches full.
+const STREAMED_CHUNK: usize = 256;
 
 /// Scripts per `shellcheck` process.
 const SHELLCHECK_BATCH: usize = 200;

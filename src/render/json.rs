@@ -46,6 +46,45 @@ pub fn render(files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// The JSON report written file by file, as the files are linted: the same
+/// bytes as [`render`] over all of them.
+#[derive(Debug, Default)]
+pub struct Writer {
+    findings: usize,
+    buffer: Vec<u8>,
+}
+
+impl Writer {
+    pub fn files(&mut self, files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
+        for file in files {
+            for d in file.diagnostics {
+                self.buffer.clear();
+                serde_json::to_writer_pretty(&mut self.buffer, &finding(file, d))?;
+                out.write_all(if self.findings == 0 { b"[\n" } else { b",\n" })?;
+                // An element of the array is indented one level more. No
+                // line break is inside a JSON string: each is a line.
+                for (i, line) in self.buffer.split(|&b| b == b'\n').enumerate() {
+                    if i > 0 {
+                        out.write_all(b"\n")?;
+                    }
+                    out.write_all(b"  ")?;
+                    out.write_all(line)?;
+                }
+                self.findings += 1;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.findings == 0 {
+            b"[]\n"
+        } else {
+            b"\n]\n"
+        })
+    }
+}
+
 /// Every finding of the files, serialized one by one as the array is
 /// written (a whole-corpus report has tens of thousands).
 struct Findings<'r, 'a>(&'r [FileReport<'a>]);

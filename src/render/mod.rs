@@ -226,10 +226,126 @@ pub fn render(
     }
 }
 
+/// A report written file by file as the files are linted, so that a run
+/// over many files need not hold every finding until the end. Text
+/// (without `--statistics`), JSON, GitHub and GNU are written this way;
+/// the other formats need the whole run first (SARIF lists the rules
+/// reported before the results, `JUnit` counts in its header).
+#[derive(Debug)]
+pub enum Stream {
+    Text(text::Options, text::Totals),
+    Json(json::Writer),
+    Github,
+    Gnu,
+}
+
+impl Stream {
+    /// `None` for a format that is written at once.
+    pub fn new(format: Format, text: &text::Options) -> Option<Self> {
+        match format {
+            Format::Text if !text.statistics => {
+                Some(Stream::Text(text.clone(), text::Totals::default()))
+            }
+            Format::Json => Some(Stream::Json(json::Writer::default())),
+            Format::Github => Some(Stream::Github),
+            Format::Gnu => Some(Stream::Gnu),
+            _ => None,
+        }
+    }
+
+    /// Writes the next files' part of the report.
+    pub fn files(&mut self, files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Stream::Text(options, totals) => {
+                totals.add(files, options.unsafe_fixes);
+                text::frames(files, options, out)
+            }
+            Stream::Json(writer) => writer.files(files, out),
+            Stream::Github => github::render(files, out),
+            Stream::Gnu => gnu::render(files, out),
+        }
+    }
+
+    /// Ends the report; `fixed` as [`text::Options::fixed`].
+    pub fn finish(self, fixed: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Stream::Text(options, totals) => {
+                text::summary(&totals, &text::Options { fixed, ..options }, out)
+            }
+            Stream::Json(writer) => writer.finish(out),
+            Stream::Github | Stream::Gnu => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{Settings, lint};
+
+    /// Written file by file, a report has the same bytes as written at once.
+    #[test]
+    fn streamed_reports_match_whole_ones() {
+        let texts = [
+            "FROM alpine\nRUN apk add curl | sh\nWORKDIR app\n",
+            "FROM scratch\n",
+            "from ubuntu as b\nRUN apt-get install -y x && cd /x\nCMD x\n",
+            "\u{feff}FROM alpine:3\nRUN echo \"%\\n\"\n",
+        ];
+        let settings = Settings::default();
+        let found: Vec<_> = texts.iter().map(|t| lint(t, &settings)).collect();
+        let names: Vec<String> = (0..texts.len())
+            .map(|i| format!("d{i}/Dockerfile"))
+            .collect();
+        let reports = || -> Vec<FileReport<'_>> {
+            texts
+                .iter()
+                .zip(&found)
+                .zip(&names)
+                .map(|((t, d), n)| FileReport::new(n, t, d))
+                .collect()
+        };
+        let mut streamed_any = 0;
+        for format in Format::ALL {
+            for (color, quiet, fixed) in [
+                (false, false, None),
+                (true, false, Some(3)),
+                (false, true, None),
+            ] {
+                let options = text::Options {
+                    color,
+                    quiet,
+                    fixed,
+                    ..text::Options::default()
+                };
+                let Some(mut stream) = Stream::new(format, &options) else {
+                    continue;
+                };
+                let mut whole = Vec::new();
+                render(format, &reports(), &options, &mut whole).unwrap();
+                let mut parts = Vec::new();
+                for report in reports() {
+                    stream.files(&[report], &mut parts).unwrap();
+                }
+                stream.finish(fixed, &mut parts).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&parts),
+                    String::from_utf8_lossy(&whole),
+                    "{format:?} {options:?}"
+                );
+                streamed_any += 1;
+            }
+            // No file at all.
+            if let Some(stream) = Stream::new(format, &text::Options::default()) {
+                let mut whole = Vec::new();
+                render(format, &[], &text::Options::default(), &mut whole).unwrap();
+                let mut parts = Vec::new();
+                stream.finish(None, &mut parts).unwrap();
+                assert_eq!(parts, whole, "{format:?}");
+            }
+        }
+        assert_eq!(streamed_any, 4 * 3);
+    }
 
     #[test]
     fn fingerprints_survive_line_moves_and_tell_repeats_apart() {

@@ -47,26 +47,95 @@ fn write_report<W: WriteColor>(
     if options.statistics {
         write_statistics(files, options, w)?;
     } else {
-        let config = Config::default();
+        write_frames(files, w)?;
+    }
+    if !options.quiet {
+        let mut totals = Totals::default();
+        totals.add(files, options.unsafe_fixes);
+        write_summary(&totals, options, w)?;
+    }
+    Ok(())
+}
+
+/// The findings' code frames, without the summary: the text report of
+/// `files` is this, file after file, then [`summary`].
+pub fn frames(files: &[FileReport<'_>], options: &Options, out: &mut dyn Write) -> io::Result<()> {
+    if options.color {
+        write_frames(files, &mut Ansi::new(out))
+    } else {
+        write_frames(files, &mut NoColor::new(out))
+    }
+}
+
+/// The summary line of a report whose files added up to `totals`.
+pub fn summary(totals: &Totals, options: &Options, out: &mut dyn Write) -> io::Result<()> {
+    if options.quiet {
+        return Ok(());
+    }
+    if options.color {
+        write_summary(totals, options, &mut Ansi::new(out))
+    } else {
+        write_summary(totals, options, &mut NoColor::new(out))
+    }
+}
+
+fn write_frames<W: WriteColor>(files: &[FileReport<'_>], w: &mut W) -> io::Result<()> {
+    let config = Config::default();
+    for file in files {
+        // A byte-order mark is invisible: leave it out so that columns
+        // on the first line match the other formats.
+        let bom = if file.source.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        let text = printable_source(&file.source[bom..]);
+        let source = SimpleFile::new(printable(file.path), &*text);
+        for d in file.diagnostics {
+            term::emit_to_write_style(w, &config, &source, &frame(d, bom)).map_err(into_io)?;
+        }
+    }
+    Ok(())
+}
+
+/// What the summary line counts, added up file by file.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    files: usize,
+    with_findings: usize,
+    /// Indexed like [`Severity::ALL`].
+    by_severity: [usize; Severity::ALL.len()],
+    /// Fixes `--fix` applies, and unsafe ones it leaves without
+    /// `--unsafe-fixes`.
+    fixable: usize,
+    hidden: usize,
+}
+
+impl Totals {
+    pub fn add(&mut self, files: &[FileReport<'_>], unsafe_fixes: bool) {
         for file in files {
-            // A byte-order mark is invisible: leave it out so that columns
-            // on the first line match the other formats.
-            let bom = if file.source.starts_with('\u{feff}') {
-                3
-            } else {
-                0
-            };
-            let text = printable_source(&file.source[bom..]);
-            let source = SimpleFile::new(printable(file.path), &*text);
+            self.files += 1;
+            if !file.diagnostics.is_empty() {
+                self.with_findings += 1;
+            }
             for d in file.diagnostics {
-                term::emit_to_write_style(w, &config, &source, &frame(d, bom)).map_err(into_io)?;
+                if let Some(i) = Severity::ALL.iter().position(|&s| s == d.severity) {
+                    self.by_severity[i] += 1;
+                }
+                if let Some(fix) = &d.fix {
+                    if fix.allowed(unsafe_fixes) {
+                        self.fixable += 1;
+                    } else if fix.applicability == Applicability::Unsafe {
+                        self.hidden += 1;
+                    }
+                }
             }
         }
     }
-    if !options.quiet {
-        write_summary(files, options, w)?;
+
+    fn findings(&self) -> usize {
+        self.by_severity.iter().sum()
     }
-    Ok(())
 }
 
 fn into_io(e: codespan_reporting::files::Error) -> io::Error {
@@ -153,30 +222,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Fixable findings with the current flags, and unsafe fixes that
 /// `--unsafe-fixes` would add.
-fn fixable_counts(files: &[FileReport<'_>], unsafe_fixes: bool) -> (usize, usize) {
-    let all = files
-        .iter()
-        .flat_map(|f| f.diagnostics)
-        .filter_map(|d| d.fix.as_ref());
-    let mut fixable = 0;
-    let mut hidden = 0;
-    for fix in all {
-        if fix.allowed(unsafe_fixes) {
-            fixable += 1;
-        } else if fix.applicability == Applicability::Unsafe {
-            hidden += 1;
-        }
-    }
-    (fixable, hidden)
-}
-
-fn write_summary<W: WriteColor>(
-    files: &[FileReport<'_>],
-    options: &Options,
-    w: &mut W,
-) -> io::Result<()> {
-    let total: usize = files.iter().map(|f| f.diagnostics.len()).sum();
-    let with_findings = files.iter().filter(|f| !f.diagnostics.is_empty()).count();
+fn write_summary<W: WriteColor>(totals: &Totals, options: &Options, w: &mut W) -> io::Result<()> {
+    let total = totals.findings();
+    let with_findings = totals.with_findings;
+    let files = totals.files;
     let mut bold = ColorSpec::new();
     bold.set_bold(true);
     w.set_color(&bold)?;
@@ -187,35 +236,23 @@ fn write_summary<W: WriteColor>(
             plural(fixed, "finding", "findings")
         )?;
     } else if total == 0 {
-        write!(
-            w,
-            "No findings in {}.",
-            plural(files.len(), "file", "files")
-        )?;
+        write!(w, "No findings in {}.", plural(files, "file", "files"))?;
     } else {
         let by_severity: Vec<String> = Severity::ALL
             .into_iter()
-            .filter_map(|s| {
-                let n = files
-                    .iter()
-                    .flat_map(|f| f.diagnostics)
-                    .filter(|d| d.severity == s)
-                    .count();
-                (n > 0).then(|| match s {
-                    Severity::Error => plural(n, "error", "errors"),
-                    Severity::Warning => plural(n, "warning", "warnings"),
-                    Severity::Info => format!("{n} info"),
-                    Severity::Style => format!("{n} style"),
-                })
+            .zip(totals.by_severity)
+            .filter(|&(_, n)| n > 0)
+            .map(|(s, n)| match s {
+                Severity::Error => plural(n, "error", "errors"),
+                Severity::Warning => plural(n, "warning", "warnings"),
+                Severity::Info => format!("{n} info"),
+                Severity::Style => format!("{n} style"),
             })
             .collect();
-        let in_files = if with_findings == files.len() {
-            plural(files.len(), "file", "files")
+        let in_files = if with_findings == files {
+            plural(files, "file", "files")
         } else {
-            format!(
-                "{with_findings} of {}",
-                plural(files.len(), "file", "files")
-            )
+            format!("{with_findings} of {}", plural(files, "file", "files"))
         };
         write!(
             w,
@@ -223,7 +260,7 @@ fn write_summary<W: WriteColor>(
             plural(total, "finding", "findings"),
             by_severity.join(", ")
         )?;
-        let fixable = match fixable_counts(files, options.unsafe_fixes) {
+        let fixable = match (totals.fixable, totals.hidden) {
             (0, 0) => String::new(),
             (n, 0) => format!("; {n} fixable with --fix"),
             (0, h) => format!("; {h} fixable with --fix --unsafe-fixes"),
