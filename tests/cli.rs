@@ -783,3 +783,52 @@ fn streamed_reports_match_reports_written_at_once() {
         }
     }
 }
+
+/// Files that repeat a `RUN` share its ShellCheck report: each gets the
+/// findings at its own position, under its own suppressions.
+#[test]
+fn shellcheck_reports_of_repeated_scripts_reach_every_file() {
+    let have_shellcheck = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("shellcheck").is_file()));
+    if !have_shellcheck {
+        eprintln!("shellcheck not on the PATH: skipped");
+        return;
+    }
+    let dir = tempdir();
+    let run = "RUN echo $lower\n";
+    write(
+        dir.path(),
+        "a.Dockerfile",
+        &format!("FROM alpine:3.20\n{run}"),
+    );
+    write(
+        dir.path(),
+        "b.Dockerfile",
+        &format!("FROM alpine:3.20\n# hadolint ignore=SC2086\n{run}"),
+    );
+    write(
+        dir.path(),
+        "c.Dockerfile",
+        &format!("FROM alpine:3.20\nWORKDIR /x\n\n{run}"),
+    );
+    let out = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "gnu",
+            "--shellcheck",
+            "required",
+            "--select",
+            "SC2086",
+            "a.Dockerfile",
+            "b.Dockerfile",
+            "c.Dockerfile",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(lines[0].starts_with("a.Dockerfile:2:10-"), "{}", out.stdout);
+    assert!(lines[1].starts_with("c.Dockerfile:4:10-"), "{}", out.stdout);
+}

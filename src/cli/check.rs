@@ -18,7 +18,7 @@ use crate::render::{self, FileReport, Format, text};
 use crate::semantic::context::{BuildContext, ContextCache, WalkOptions};
 use crate::shellcheck::{self, Mode as ShellcheckMode};
 use crate::{engine, syntax};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// What `check` does with the files.
@@ -393,7 +393,22 @@ fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
                 })
         })
         .collect();
-    let reports: Vec<Result<Vec<shellcheck::Comment>, shellcheck::Error>> = inputs
+    // Identical scripts (a repository's Dockerfiles repeat their `RUN`s)
+    // are checked once: a script's report depends on its text only.
+    let mut first: HashMap<String, String> = HashMap::new();
+    let mut copies: HashMap<String, Vec<String>> = HashMap::new();
+    let mut unique = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        match first.get(&input.script) {
+            Some(name) => copies.entry(name.clone()).or_default().push(input.name),
+            None => {
+                first.insert(input.script.clone(), input.name.clone());
+                unique.push(input);
+            }
+        }
+    }
+    drop(first);
+    let reports: Vec<Result<Vec<shellcheck::Comment>, shellcheck::Error>> = unique
         .par_chunks(SHELLCHECK_BATCH)
         .map(|batch| shellcheck::parse_report(&shellcheck::run(program, batch)?))
         .collect();
@@ -409,15 +424,19 @@ fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
             }
             Err(source) => return Err(CliError::Shellcheck { source }),
         };
-        for mut comment in comments {
-            let Some((i, name)) = comment.file.split_once('-') else {
-                continue;
-            };
-            let Some(slot) = i.parse::<usize>().ok().and_then(|i| by_file.get_mut(i)) else {
-                continue;
-            };
-            comment.file = name.to_string();
-            slot.push(comment);
+        for comment in comments {
+            let also = copies.get(&comment.file).map_or(&[][..], Vec::as_slice);
+            for file in std::iter::once(&comment.file).chain(also) {
+                let Some((i, name)) = file.split_once('-') else {
+                    continue;
+                };
+                let Some(slot) = i.parse::<usize>().ok().and_then(|i| by_file.get_mut(i)) else {
+                    continue;
+                };
+                let mut comment = comment.clone();
+                comment.file = name.to_string();
+                slot.push(comment);
+            }
         }
     }
     checked
