@@ -1368,18 +1368,15 @@ impl<'a> Builder<'a> {
             return;
         };
         let shell = program_basename(name);
-        if !runs_a_shell(shell) {
-            return;
-        }
-        let shell = shell.to_owned();
         let args = &words[start + 1..];
-        let input = if ShellKind::of_program(&shell).is_posix() {
+        let input = if ShellKind::of_program(shell).is_posix() {
             shell_input(args)
         } else if shell == "su" {
             su_input(args)
         } else {
             return;
         };
+        let shell = shell.to_owned();
         let (inner, kind, at) = match input {
             ShellInput::Command(i) => {
                 let Some(&node) = word_nodes.get(start + 1 + i) else {
