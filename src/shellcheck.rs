@@ -98,6 +98,13 @@ pub fn is_selector(name: &str) -> bool {
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
+/// Whether the selector `selector` (`SC`, `SC2`, `SC2086`) covers the
+/// ShellCheck code `code`: a case-insensitive prefix.
+pub fn covers(selector: &str, code: &str) -> bool {
+    code.get(..selector.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+}
+
 /// `SC1000`…`SC3999` as `&'static str`, built once.
 fn code_str(code: u32) -> &'static str {
     static CODES: OnceLock<Vec<String>> = OnceLock::new();

@@ -384,11 +384,8 @@ impl Config {
             crate::engine::resolve(selector).is_ok_and(|hits| {
                 hits.iter()
                     .any(|&i| crate::rules::RULES[i].meta.code == code)
-            }) || (selector.len() >= 2
-                && selector[..2].eq_ignore_ascii_case("SC")
-                && code
-                    .get(..selector.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(selector)))
+            }) || (crate::shellcheck::is_selector(selector)
+                && crate::shellcheck::covers(selector, code))
         })
     }
 

@@ -170,10 +170,7 @@ impl Settings {
         self.shellcheck_codes
             .iter()
             .rev()
-            .find(|(selector, _)| {
-                code.get(..selector.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(selector))
-            })
+            .find(|(selector, _)| crate::shellcheck::covers(selector, code))
             .is_some_and(|(_, on)| *on)
     }
 
