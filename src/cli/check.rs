@@ -222,19 +222,13 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
             }
             stream.finish((mode == Mode::Fix).then_some(fixed), out)
         })?;
-        if mode == Mode::Fix && !(args.quiet || args.format == Format::Text) {
-            eprintln!("Fixed {} ({remaining} remaining).", count(fixed, "finding"));
-        }
-        if let Some(bytes) = stdin_output {
-            emit(&Destination::Stdout, |out| out.write_all(&bytes))?;
-        }
-        return Ok(if failed {
-            Outcome::Error
-        } else if found_anything && !args.exit_zero {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        });
+        after_report(
+            args,
+            (mode == Mode::Fix).then_some(fixed),
+            remaining,
+            stdin_output.as_deref(),
+        )?;
+        return Ok(outcome(failed, found_anything, args.exit_zero));
     }
     let mut checked = lint_inputs(&found.inputs);
 
@@ -300,27 +294,46 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                     render::render(args.format, &reports, &options, out)
                 }
             })?;
-            if let (Some(fixed), false) = (fixed, args.quiet || args.format == Format::Text) {
-                let remaining: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-                eprintln!("Fixed {} ({remaining} remaining).", count(fixed, "finding"));
-            }
-            if let Some(c) = checked.iter().find(|c| c.stdin_output.is_some()) {
-                let bytes = c.stdin_output.as_deref().unwrap_or_default();
-                emit(&Destination::Stdout, |out| out.write_all(bytes))?;
-            }
+            after_report(
+                args,
+                fixed,
+                reports.iter().map(|r| r.diagnostics.len()).sum(),
+                checked.iter().find_map(|c| c.stdin_output.as_deref()),
+            )?;
             reports
                 .iter()
                 .flat_map(|r| r.diagnostics)
                 .any(|d| threshold.fails(d.severity))
         }
     };
-    Ok(if failed {
+    Ok(outcome(failed, found_anything, args.exit_zero))
+}
+
+/// After the report: with `--fix`, what was fixed (the text report says
+/// it itself), and the fixed text of standard input.
+fn after_report(
+    args: &CheckArgs,
+    fixed: Option<usize>,
+    remaining: usize,
+    stdin_output: Option<&[u8]>,
+) -> Result<(), CliError> {
+    if let (Some(fixed), false) = (fixed, args.quiet || args.format == Format::Text) {
+        eprintln!("Fixed {} ({remaining} remaining).", count(fixed, "finding"));
+    }
+    if let Some(bytes) = stdin_output {
+        emit(&Destination::Stdout, |out| out.write_all(bytes))?;
+    }
+    Ok(())
+}
+
+fn outcome(failed: bool, found_anything: bool, exit_zero: bool) -> Outcome {
+    if failed {
         Outcome::Error
-    } else if found_anything && !args.exit_zero {
+    } else if found_anything && !exit_zero {
         Outcome::Findings
     } else {
         Outcome::Clean
-    })
+    }
 }
 
 fn count(n: usize, noun: &str) -> String {
