@@ -15,12 +15,14 @@
 //! never does it. One process checks many scripts (all those of a file,
 //! or, from the CLI, of many files at once).
 
-use std::collections::BTreeSet;
+pub mod cache;
+
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{self, Settings};
@@ -105,13 +107,21 @@ pub fn covers(selector: &str, code: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(selector))
 }
 
-/// `SC1000`…`SC3999` as `&'static str`, built once.
+/// `SC1000`…`SC3999` as `&'static str` (`SC` for other numbers). Each
+/// code's text is made the first time it is seen and kept for the process:
+/// at most 3,000 short strings, and a run meets a few dozen.
 fn code_str(code: u32) -> &'static str {
-    static CODES: OnceLock<Vec<String>> = OnceLock::new();
-    let codes = CODES.get_or_init(|| (1000..4000).map(|n| format!("SC{n}")).collect());
-    code.checked_sub(1000)
-        .and_then(|i| codes.get(i as usize))
-        .map_or("SC", String::as_str)
+    static CODES: OnceLock<Mutex<HashMap<u32, &'static str>>> = OnceLock::new();
+    if !(1000..4000).contains(&code) {
+        return "SC";
+    }
+    let mut codes = CODES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    codes
+        .entry(code)
+        .or_insert_with(|| Box::leak(format!("SC{code}").into_boxed_str()))
 }
 
 /// A script with what is needed to map ShellCheck's positions back.
@@ -143,7 +153,7 @@ fn prepare<'a>(
                 vars.extend(pairs.iter().map(|p| p.key.value.to_string()));
             }
             _ if inst.effective().kind == Keyword::Run => {
-                let Some(run) = shells.run(index) else {
+                let Some(run) = shells.run_unparsed(index) else {
                     continue;
                 };
                 let (Some(text), true) = (
@@ -202,13 +212,13 @@ fn is_name(var: &str) -> bool {
 }
 
 /// ShellCheck's `json1` report.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Report {
     comments: Vec<Comment>,
 }
 
 /// One finding of ShellCheck's `json1` report.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Comment {
     /// The [`Input::name`] it is about.

@@ -832,3 +832,118 @@ fn shellcheck_reports_of_repeated_scripts_reach_every_file() {
     assert!(lines[0].starts_with("a.Dockerfile:2:10-"), "{}", out.stdout);
     assert!(lines[1].starts_with("c.Dockerfile:4:10-"), "{}", out.stdout);
 }
+
+/// ShellCheck's reports are cached per script: a second run does not start
+/// `shellcheck` for scripts it has seen, a changed script is checked again,
+/// an upgraded program starts afresh, and a cache that cannot be written
+/// costs a warning, never findings.
+#[cfg(unix)]
+#[test]
+fn shellcheck_reports_are_cached_per_script() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(real) = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("shellcheck"))
+            .find(|p| p.is_file())
+    }) else {
+        eprintln!("shellcheck not on the PATH: skipped");
+        return;
+    };
+    let dir = tempdir();
+    // A `shellcheck` that logs the scripts it is given, then runs the real
+    // one.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = dir.path().join("calls.log");
+    let wrapper = bin.join("shellcheck");
+    let script = format!(
+        "#!/bin/sh\nfor a in \"$@\"; do case $a in -*) ;; *) echo \"$a\" >> '{}' ;; esac; done\nexec '{}' \"$@\"\n",
+        log.display(),
+        real.display()
+    );
+    std::fs::write(&wrapper, &script).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = dir.path().join("cache");
+    let project = dir.path().join("project");
+    write(
+        &project,
+        "Dockerfile",
+        "FROM alpine:3.20\nRUN echo $lower\nRUN ls *.txt | grep a\n",
+    );
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--format",
+            "gnu",
+            "--shellcheck",
+            "required",
+            "--select",
+            "SC",
+        ];
+        args.extend_from_slice(extra);
+        args.push("Dockerfile");
+        let run = layerlint_with(
+            &project,
+            &args,
+            None,
+            &[
+                ("PATH", path.as_str()),
+                ("LAYERLINT_CACHE_DIR", cache.to_str().unwrap()),
+            ],
+        );
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        let _ = std::fs::remove_file(&log);
+        (run, calls.lines().count())
+    };
+
+    let (first, calls) = check(&[]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    assert!(first.stdout.contains("SC2086"), "{}", first.stdout);
+    assert!(first.stdout.contains("SC2010"), "{}", first.stdout);
+    assert_eq!(calls, 2, "both scripts are checked the first time");
+
+    let (second, calls) = check(&[]);
+    assert_eq!(calls, 0, "nothing is checked again: {}", second.stderr);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(second.code, first.code);
+
+    let (uncached, calls) = check(&["--no-cache"]);
+    assert_eq!(calls, 2, "--no-cache checks everything");
+    assert_eq!(uncached.stdout, first.stdout);
+
+    // One script changes: only it is checked.
+    write(
+        &project,
+        "Dockerfile",
+        "FROM alpine:3.20\nRUN echo $lower\nRUN ls *.log | grep a\n",
+    );
+    let (changed, calls) = check(&[]);
+    assert_eq!(calls, 1, "{}", changed.stderr);
+    assert_eq!(changed.stdout, first.stdout, "same findings, same places");
+
+    // Another program (a new size) does not see the old entries.
+    std::fs::write(&wrapper, format!("{script}# upgraded\n")).unwrap();
+    let (upgraded, calls) = check(&[]);
+    assert_eq!(calls, 2, "{}", upgraded.stderr);
+    assert_eq!(upgraded.stdout, first.stdout);
+
+    // A cache directory that cannot be made: a warning, the same report.
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "a file").unwrap();
+    let (unwritable, calls) = check(&["--cache-dir", blocked.to_str().unwrap()]);
+    assert_eq!(calls, 2);
+    assert_eq!(unwritable.stdout, first.stdout);
+    assert_eq!(unwritable.code, 1);
+    assert!(
+        unwritable
+            .stderr
+            .contains("cannot write the ShellCheck cache"),
+        "{}",
+        unwritable.stderr
+    );
+}

@@ -104,6 +104,13 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         .as_ref()
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
 
+    let cache_root = if args.no_cache {
+        None
+    } else {
+        args.cache_dir
+            .clone()
+            .or_else(shellcheck::cache::default_root)
+    };
     let contexts = Contexts::new(args.context.clone());
     let check_input = |input: &Input| match input {
         Input::Stdin => stdin.as_ref().map(|bytes| {
@@ -159,7 +166,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 }
             }
         }
-        if let Err(e) = add_shellcheck(&mut checked) {
+        if let Err(e) = add_shellcheck(&mut checked, cache_root.as_deref()) {
             report_error(&e);
             failed = true;
         }
@@ -383,29 +390,35 @@ const SHELLCHECK_BATCH: usize = 200;
 
 /// Checks the scripts of every file that asked for it with a few
 /// `shellcheck` processes (in parallel), and adds the findings.
-fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
+fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<(), CliError> {
     // When no file asked for ShellCheck (`--shellcheck off`), neither look
     // the program up nor start the thread pool.
-    if checked.iter().all(|c| c.shellcheck.is_none()) {
+    let asking = checked.iter().filter(|c| c.shellcheck.is_some()).count();
+    if asking == 0 {
         return Ok(());
     }
     let Some(program) = shellcheck_program() else {
         return Ok(());
     };
+    // One file (a commit hook, an editor) is checked without the thread
+    // pool: starting it costs more than the work.
+    let parallel = asking > 1;
     // Every script, named `<file index>-run-<instruction>.sh`.
-    let inputs: Vec<shellcheck::Input> = checked
-        .par_iter()
-        .enumerate()
-        .filter(|(_, c)| c.shellcheck.is_some())
-        .flat_map_iter(|(i, c)| {
-            shellcheck::inputs(&c.source)
-                .into_iter()
-                .map(move |input| shellcheck::Input {
-                    name: format!("{i}-{}", input.name),
-                    script: input.script,
-                })
-        })
-        .collect();
+    let inputs: Vec<shellcheck::Input> = each(parallel, checked, |i, c| {
+        if c.shellcheck.is_none() {
+            return Vec::new();
+        }
+        shellcheck::inputs(&c.source)
+            .into_iter()
+            .map(|input| shellcheck::Input {
+                name: format!("{i}-{}", input.name),
+                script: input.script,
+            })
+            .collect()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     // Identical scripts (a repository's Dockerfiles repeat their `RUN`s)
     // are checked once: a script's report depends on its text only.
     let mut first: HashMap<String, String> = HashMap::new();
@@ -421,10 +434,42 @@ fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
         }
     }
     drop(first);
-    let reports: Vec<Result<Vec<shellcheck::Comment>, shellcheck::Error>> = unique
-        .par_chunks(SHELLCHECK_BATCH)
-        .map(|batch| shellcheck::parse_report(&shellcheck::run(program, batch)?))
-        .collect();
+    // Scripts checked before (by this `shellcheck`) take their findings
+    // from the cache; the rest are checked, and their reports stored.
+    let cache = cache_root.and_then(|root| shellcheck::cache::Cache::open(root, program));
+    let mut cached = Vec::new();
+    if let Some(cache) = &cache {
+        let found = each(parallel, &unique, |_, input| cache.get(&input.script));
+        let mut misses = Vec::with_capacity(unique.len());
+        for (input, found) in unique.into_iter().zip(found) {
+            match found {
+                Some(comments) => cached.extend(comments.into_iter().map(|mut comment| {
+                    comment.file.clone_from(&input.name);
+                    comment
+                })),
+                None => misses.push(input),
+            }
+        }
+        unique = misses;
+    }
+    let unwritable = OnceLock::new();
+    let batches: Vec<&[shellcheck::Input]> = unique.chunks(SHELLCHECK_BATCH).collect();
+    let mut reports = each(parallel, &batches, |_, batch| {
+        let comments = shellcheck::parse_report(&shellcheck::run(program, batch)?)?;
+        if let Some(cache) = &cache
+            && let Err(e) = store(cache, batch, &comments)
+        {
+            let _ = unwritable.set(e);
+        }
+        Ok::<_, shellcheck::Error>(comments)
+    });
+    if let (Some(cache), Some(e)) = (&cache, unwritable.get()) {
+        super::warn(&format!(
+            "cannot write the ShellCheck cache in {}: {e} (--no-cache or --cache-dir DIR)",
+            cache.dir().display()
+        ));
+    }
+    reports.push(Ok(cached));
     let mut by_file: Vec<Vec<shellcheck::Comment>> = vec![Vec::new(); checked.len()];
     for report in reports {
         let comments = match report {
@@ -452,20 +497,56 @@ fn add_shellcheck(checked: &mut [Checked]) -> Result<(), CliError> {
             }
         }
     }
-    checked
-        .par_iter_mut()
-        .zip(by_file)
-        .for_each(|(c, comments)| {
-            let Some(settings) = c.shellcheck.take() else {
-                return;
-            };
-            let found = shellcheck::diagnostics(&c.source, &settings, &comments);
-            if !found.is_empty() {
-                c.diagnostics.extend(found);
-                c.diagnostics
-                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            }
-        });
+    let found = each(parallel, checked, |i, c| {
+        c.shellcheck
+            .as_ref()
+            .map(|settings| shellcheck::diagnostics(&c.source, settings, &by_file[i]))
+    });
+    for (c, found) in checked.iter_mut().zip(found) {
+        c.shellcheck = None;
+        if let Some(found) = found.filter(|f| !f.is_empty()) {
+            c.diagnostics.extend(found);
+            c.diagnostics
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+    }
+    Ok(())
+}
+
+/// `f` applied to each item and its index, on the thread pool when
+/// `parallel`, in order.
+fn each<T: Sync, R: Send>(
+    parallel: bool,
+    items: &[T],
+    f: impl Fn(usize, &T) -> R + Sync + Send,
+) -> Vec<R> {
+    if parallel {
+        items.par_iter().enumerate().map(|(i, t)| f(i, t)).collect()
+    } else {
+        items.iter().enumerate().map(|(i, t)| f(i, t)).collect()
+    }
+}
+
+/// Stores the report of one `shellcheck` process in `cache`, script by
+/// script (a script without findings is stored too).
+fn store(
+    cache: &shellcheck::cache::Cache,
+    batch: &[shellcheck::Input],
+    comments: &[shellcheck::Comment],
+) -> io::Result<()> {
+    let mut by_name: HashMap<&str, Vec<shellcheck::Comment>> = HashMap::new();
+    for comment in comments {
+        by_name
+            .entry(comment.file.as_str())
+            .or_default()
+            .push(comment.clone());
+    }
+    for input in batch {
+        let found = by_name
+            .get(input.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        cache.put(&input.script, found)?;
+    }
     Ok(())
 }
 

@@ -142,6 +142,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "WHEN", value_parser = parse_shellcheck_mode)]
     pub shellcheck: Option<crate::shellcheck::Mode>,
 
+    /// Keep ShellCheck's findings per script in DIR, so unchanged scripts
+    /// are not checked again. Default: `$LAYERLINT_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/layerlint`, else `~/.cache/layerlint`.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the cache of ShellCheck findings.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+
     /// Exit 0 even when there are findings (errors reading files still
     /// exit 2).
     #[arg(long)]

@@ -186,6 +186,9 @@ fn selectors() {
     assert!(!is_selector("SCX"));
     assert!(!is_selector("DL3008"));
     assert_eq!(code_str(2086), "SC2086");
+    assert!(std::ptr::eq(code_str(2086), code_str(2086)), "made once");
+    assert_eq!((code_str(1000), code_str(3999)), ("SC1000", "SC3999"));
+    assert_eq!((code_str(999), code_str(4000)), ("SC", "SC"));
     assert_eq!(Mode::parse("required"), Some(Mode::Required));
     assert_eq!(Mode::parse("yes"), None);
 }

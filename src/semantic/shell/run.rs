@@ -51,6 +51,26 @@ impl<'a> RunScript<'a> {
     /// Builds the model of `inst` (a `RUN`, or an `ONBUILD RUN`) under
     /// `shell`; `None` for other instructions.
     pub fn new(file: &Dockerfile<'a>, inst: &Instruction<'a>, shell: &ActiveShell) -> Option<Self> {
+        Self::build(file, inst, shell, true)
+    }
+
+    /// [`RunScript::new`] without parsing the shell script (`script` is
+    /// `None` for shell forms): the form and text alone, for callers that
+    /// hand the text to another tool.
+    pub fn unparsed(
+        file: &Dockerfile<'a>,
+        inst: &Instruction<'a>,
+        shell: &ActiveShell,
+    ) -> Option<Self> {
+        Self::build(file, inst, shell, false)
+    }
+
+    fn build(
+        file: &Dockerfile<'a>,
+        inst: &Instruction<'a>,
+        shell: &ActiveShell,
+        parse: bool,
+    ) -> Option<Self> {
         let run = inst.effective();
         if run.kind != Keyword::Run {
             return None;
@@ -80,7 +100,7 @@ impl<'a> RunScript<'a> {
                     }
                     _ => ShellText::verbatim(file.source, text.range),
                 };
-                model.shell_form(file.source, line_text, &run.heredocs, text.range);
+                model.shell_form(file.source, line_text, &run.heredocs, text.range, parse);
             }
         }
         Some(model)
@@ -92,6 +112,7 @@ impl<'a> RunScript<'a> {
         line: ShellText<'a>,
         heredocs: &[Heredoc<'a>],
         range: TextRange,
+        parse: bool,
     ) {
         let windows = matches!(self.shell.kind, ShellKind::Cmd | ShellKind::PowerShell);
         match heredocs {
@@ -107,7 +128,7 @@ impl<'a> RunScript<'a> {
                     Some(interpreter) => {
                         let posix = ShellKind::of_program(&interpreter).is_posix();
                         self.form = RunForm::Shebang { interpreter };
-                        if posix {
+                        if posix && parse {
                             self.script = Some(Script::parse(&body));
                         }
                         self.text = Some(body);
@@ -138,7 +159,7 @@ impl<'a> RunScript<'a> {
                 }
                 self.form = RunForm::Shell;
                 self.text = Some(builder.finish());
-                if self.shell.is_posix() {
+                if self.shell.is_posix() && parse {
                     let (parsed, bodies) = heredoc_command_line(source, &line, heredocs);
                     self.script = Some(Script::parse_with_heredocs(&parsed, &bodies));
                 }
@@ -149,6 +170,7 @@ impl<'a> RunScript<'a> {
             self.text = Some(line);
         }
         if self.shell.is_posix()
+            && parse
             && let Some(text) = &self.text
         {
             self.script = Some(Script::parse(text));
