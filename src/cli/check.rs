@@ -210,13 +210,27 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         let mut found_anything = false;
         let mut stdin_output = None;
         emit(&destination, |out| {
-            for chunk in found.inputs.chunks(STREAMED_CHUNK) {
-                let mut checked = lint_inputs(chunk);
-                let reports: Vec<FileReport<'_>> = checked
-                    .iter()
-                    .map(|c| FileReport::new(&c.name, &c.source, &c.diagnostics))
-                    .collect();
-                stream.files(&reports, out)?;
+            let mut chunks = found.inputs.chunks(STREAMED_CHUNK);
+            let mut next = chunks.next().map(&mut lint_inputs);
+            while let Some(mut checked) = next.take() {
+                // The next chunk is linted (on the thread pool) while this
+                // one is written.
+                let upcoming = chunks.next();
+                let written = std::thread::scope(|scope| {
+                    let linting = upcoming.map(|chunk| scope.spawn(|| lint_inputs(chunk)));
+                    let reports: Vec<FileReport<'_>> = checked
+                        .iter()
+                        .map(|c| FileReport::new(&c.name, &c.source, &c.diagnostics))
+                        .collect();
+                    let written = stream.files(&reports, out);
+                    next = linting.map(|thread| {
+                        thread
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    });
+                    written
+                });
+                written?;
                 fixed += checked.iter().map(|c| c.fixed).sum::<usize>();
                 remaining += checked.iter().map(|c| c.diagnostics.len()).sum::<usize>();
                 found_anything |= checked

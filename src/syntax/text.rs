@@ -121,6 +121,9 @@ pub struct LineIndex {
     starts: Vec<u32>,
     len: u32,
     bom: bool,
+    /// The text is ASCII: columns in characters or UTF-16 units are byte
+    /// counts (most Dockerfiles, and the common case is made cheap).
+    ascii: bool,
 }
 
 impl LineIndex {
@@ -148,6 +151,7 @@ impl LineIndex {
             starts,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
             bom: text.starts_with('\u{feff}'),
+            ascii: text.is_ascii(),
         }
     }
 
@@ -160,6 +164,7 @@ impl LineIndex {
             starts,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
             bom: text.starts_with('\u{feff}'),
+            ascii: text.is_ascii(),
         }
     }
 
@@ -207,9 +212,10 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.visible_start(line) as usize;
         let offset = (offset.min(self.len) as usize).max(start);
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = match text.get(start..offset) {
+            Some(s) if !self.ascii => s.chars().count(),
+            _ => offset - start,
+        };
         LineCol {
             line: line + 1,
             column: u32::try_from(column).unwrap_or(u32::MAX) + 1,
@@ -223,8 +229,8 @@ impl LineIndex {
         let offset = (offset.min(self.len) as usize).max(start);
         let prefix = text.get(start..offset).unwrap_or("");
         let column = match encoding {
-            Encoding::Utf8 => prefix.len(),
-            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+            Encoding::Utf16 if !self.ascii => prefix.chars().map(char::len_utf16).sum(),
+            _ => prefix.len(),
         };
         (line, u32::try_from(column).unwrap_or(u32::MAX))
     }
@@ -269,6 +275,22 @@ mod tests {
         assert_eq!(index.offset(text, 1, 10, Encoding::Utf8), x);
         assert_eq!(index.line_count(), 3);
         assert_eq!(index.line_range(1).slice(text), "RUN é😀x");
+    }
+
+    #[test]
+    fn ascii_columns_are_byte_counts() {
+        let text = "FROM a\nRUN echo \"$x\" >\t/y\n";
+        let index = LineIndex::new(text);
+        let y = text.find('y').map(|i| i as u32).unwrap_or_default();
+        assert_eq!(
+            index.line_col(text, y),
+            LineCol {
+                line: 2,
+                column: 18
+            }
+        );
+        assert_eq!(index.position(text, y, Encoding::Utf16), (1, 17));
+        assert_eq!(index.line_col(text, 200), LineCol { line: 3, column: 1 });
     }
 
     #[test]
