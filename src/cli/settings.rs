@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
 use super::CheckArgs;
@@ -44,9 +44,13 @@ pub struct SettingsSource {
     pub request: ConfigRequest,
     overrides: Overrides,
     cache: ConfigCache,
+    /// The settings made so far, by configuration and per-file ignores.
+    settings: Mutex<SettingsByConfig>,
     /// Configuration files whose warnings were printed.
     warned: Mutex<HashSet<PathBuf>>,
 }
+
+type SettingsByConfig = HashMap<(usize, Vec<String>), (Arc<Config>, Arc<Settings>)>;
 
 impl SettingsSource {
     /// Settings from the command line. Unknown rule names are errors.
@@ -108,6 +112,7 @@ impl SettingsSource {
             request,
             overrides,
             cache,
+            settings: Mutex::default(),
             warned: Mutex::new(HashSet::new()),
         };
         // Validate the configuration that applies here up front, so a broken
@@ -121,11 +126,18 @@ impl SettingsSource {
     /// current directory).
     pub fn for_file(&self, path: Option<&Path>) -> Result<Arc<Settings>, CliError> {
         let config = self.config_for(path)?;
-        let settings = match path {
-            Some(p) => config.settings_for(p, &self.overrides)?,
-            None => config.settings(&self.overrides)?,
-        };
-        Ok(Arc::new(settings))
+        let ignored = path.map_or_else(Vec::new, |p| config.per_file_ignored(p));
+        // Files under one configuration (with the same per-file ignores)
+        // share their settings. The key is the configuration's address:
+        // the entry holds the configuration, so the address stays its own.
+        let key = (Arc::as_ptr(&config) as usize, ignored);
+        let lock = || self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, settings)) = lock().get(&key) {
+            return Ok(Arc::clone(settings));
+        }
+        let settings = Arc::new(config.build_settings(&self.overrides, &key.1)?);
+        lock().insert(key, (config, Arc::clone(&settings)));
+        Ok(settings)
     }
 
     /// The build context for a Dockerfile at `path`: `--context`, else the

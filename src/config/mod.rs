@@ -335,7 +335,10 @@ impl Config {
         self.build_settings(cli, &ignored)
     }
 
-    fn build_settings(
+    /// [`Config::settings`] with `per_file` ignored as well: what
+    /// [`Config::settings_for`] gives a file whose `per-file-ignores` are
+    /// [`Config::per_file_ignored`].
+    pub fn build_settings(
         &self,
         cli: &Overrides,
         per_file: &[String],
@@ -390,7 +393,8 @@ impl Config {
     }
 
     /// The selectors `per-file-ignores` apply to `file`.
-    fn per_file_ignored(&self, file: &Path) -> Vec<String> {
+    /// The codes the `per-file-ignores` that match `file` turn off.
+    pub fn per_file_ignored(&self, file: &Path) -> Vec<String> {
         let Some(pfi) = &self.per_file_ignores else {
             return Vec::new();
         };
