@@ -450,7 +450,9 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
     drop(first);
     // Scripts checked before (by this `shellcheck`) take their findings
     // from the cache; the rest are checked, and their reports stored.
-    let cache = cache_root.and_then(|root| shellcheck::cache::Cache::open(root, program));
+    let options = std::env::var_os("SHELLCHECK_OPTS");
+    let cache = cache_root
+        .and_then(|root| shellcheck::cache::Cache::open(root, program, options.as_deref()));
     let mut cached = Vec::new();
     if let Some(cache) = &cache {
         let found = each(parallel, &unique, |_, input| cache.get(&input.script));

@@ -20,6 +20,7 @@
 //! `%LOCALAPPDATA%\layerlint`), under `shellcheck/<program>/`; deleting it
 //! is always safe.
 
+use std::ffi::OsStr;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -57,9 +58,10 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The entries under `root` for `program`; `None` when the program
-    /// cannot be examined (then nothing is cached).
-    pub fn open(root: &Path, program: &Path) -> Option<Cache> {
+    /// The entries under `root` for `program`, run with `options` in
+    /// `SHELLCHECK_OPTS` (which ShellCheck reads even with `--norc`); `None`
+    /// when the program cannot be examined (then nothing is cached).
+    pub fn open(root: &Path, program: &Path, options: Option<&OsStr>) -> Option<Cache> {
         let meta = std::fs::metadata(program).ok()?;
         let resolved = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_path_buf());
         let modified = meta
@@ -72,6 +74,7 @@ impl Cache {
             resolved.hash(h);
             meta.len().hash(h);
             modified.hash(h);
+            options.hash(h);
         });
         Some(Cache {
             dir: root.join("shellcheck").join(&identity[..16]),
@@ -150,7 +153,7 @@ mod tests {
     #[test]
     fn entries_round_trip_per_script() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path(), &program(dir.path(), "v1")).unwrap();
+        let cache = Cache::open(dir.path(), &program(dir.path(), "v1"), None).unwrap();
         assert!(cache.get("echo $x").is_none());
         cache.put("echo $x", &[comment("a.sh", 2086)]).unwrap();
         cache.put("echo $y", &[]).unwrap();
@@ -168,27 +171,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("cache");
         let path = program(dir.path(), "v1");
-        let old = Cache::open(&root, &path).unwrap();
+        let old = Cache::open(&root, &path, None).unwrap();
         old.put("echo $x", &[comment("a.sh", 2086)]).unwrap();
         // An upgrade rewrites the program: another size, another identity.
         program(dir.path(), "version 2");
-        let new = Cache::open(&root, &path).unwrap();
+        let new = Cache::open(&root, &path, None).unwrap();
         assert_ne!(old.dir(), new.dir());
         assert!(new.get("echo $x").is_none());
-        assert!(Cache::open(&root, &dir.path().join("missing")).is_none());
+        // Options from SHELLCHECK_OPTS change the report: another identity.
+        let opts = Cache::open(&root, &path, Some(OsStr::new("-e SC2086"))).unwrap();
+        assert_ne!(opts.dir(), new.dir());
+        assert_eq!(Cache::open(&root, &path, None).unwrap().dir(), new.dir());
+        assert!(Cache::open(&root, &dir.path().join("missing"), None).is_none());
     }
 
     #[test]
     fn damaged_entries_are_misses_and_unwritable_caches_fail_softly() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path(), &program(dir.path(), "v1")).unwrap();
+        let cache = Cache::open(dir.path(), &program(dir.path(), "v1"), None).unwrap();
         cache.put("ls", &[comment("a.sh", 2012)]).unwrap();
         std::fs::write(cache.entry("ls"), "{\"comments\": [").unwrap();
         assert!(cache.get("ls").is_none());
         // A cache root that is a file: storing fails with an error, not a
         // panic, and reading finds nothing.
         let program = program(dir.path(), "v1");
-        let blocked = Cache::open(&program, &program).unwrap();
+        let blocked = Cache::open(&program, &program, None).unwrap();
         assert!(blocked.put("ls", &[]).is_err());
         assert!(blocked.get("ls").is_none());
     }
