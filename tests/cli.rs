@@ -689,9 +689,7 @@ fn shellcheck_modes() {
         &["check", "--shellcheck", "sometimes", "Dockerfile"],
     );
     assert_eq!(bad.code, 2);
-    let have_shellcheck = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("shellcheck").is_file()));
-    if !have_shellcheck {
+    if layerlint::shellcheck::find_program().is_none() {
         eprintln!("shellcheck not on the PATH: the rest is skipped");
         return;
     }
@@ -788,9 +786,7 @@ fn streamed_reports_match_reports_written_at_once() {
 /// findings at its own position, under its own suppressions.
 #[test]
 fn shellcheck_reports_of_repeated_scripts_reach_every_file() {
-    let have_shellcheck = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("shellcheck").is_file()));
-    if !have_shellcheck {
+    if layerlint::shellcheck::find_program().is_none() {
         eprintln!("shellcheck not on the PATH: skipped");
         return;
     }
@@ -841,11 +837,7 @@ fn shellcheck_reports_of_repeated_scripts_reach_every_file() {
 #[test]
 fn shellcheck_reports_are_cached_per_script() {
     use std::os::unix::fs::PermissionsExt;
-    let Some(real) = std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join("shellcheck"))
-            .find(|p| p.is_file())
-    }) else {
+    let Some(real) = layerlint::shellcheck::find_program() else {
         eprintln!("shellcheck not on the PATH: skipped");
         return;
     };

@@ -435,39 +435,16 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
     .collect();
     // Identical scripts (a repository's Dockerfiles repeat their `RUN`s)
     // are checked once: a script's report depends on its text only.
-    let mut first: HashMap<String, String> = HashMap::new();
-    let mut copies: HashMap<String, Vec<String>> = HashMap::new();
-    let mut unique = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        match first.get(&input.script) {
-            Some(name) => copies.entry(name.clone()).or_default().push(input.name),
-            None => {
-                first.insert(input.script.clone(), input.name.clone());
-                unique.push(input);
-            }
-        }
-    }
-    drop(first);
+    let (unique, copies) = dedupe(inputs);
     // Scripts checked before (by this `shellcheck`) take their findings
     // from the cache; the rest are checked, and their reports stored.
     let options = std::env::var_os("SHELLCHECK_OPTS");
     let cache = cache_root
         .and_then(|root| shellcheck::cache::Cache::open(root, program, options.as_deref()));
-    let mut cached = Vec::new();
-    if let Some(cache) = &cache {
-        let found = each(parallel, &unique, |_, input| cache.get(&input.script));
-        let mut misses = Vec::with_capacity(unique.len());
-        for (input, found) in unique.into_iter().zip(found) {
-            match found {
-                Some(comments) => cached.extend(comments.into_iter().map(|mut comment| {
-                    comment.file.clone_from(&input.name);
-                    comment
-                })),
-                None => misses.push(input),
-            }
-        }
-        unique = misses;
-    }
+    let (cached, unique) = match &cache {
+        Some(cache) => from_cache(cache, unique, parallel),
+        None => (Vec::new(), unique),
+    };
     let unwritable = OnceLock::new();
     let batches: Vec<&[shellcheck::Input]> = unique.chunks(SHELLCHECK_BATCH).collect();
     let mut reports = each(parallel, &batches, |_, batch| {
@@ -541,6 +518,48 @@ fn each<T: Sync, R: Send>(
     } else {
         items.iter().enumerate().map(|(i, t)| f(i, t)).collect()
     }
+}
+
+/// The first input of each distinct script, and for each kept name the
+/// names of the inputs that repeat its script.
+fn dedupe(
+    inputs: Vec<shellcheck::Input>,
+) -> (Vec<shellcheck::Input>, HashMap<String, Vec<String>>) {
+    let mut first: HashMap<String, String> = HashMap::new();
+    let mut copies: HashMap<String, Vec<String>> = HashMap::new();
+    let mut unique = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        match first.get(&input.script) {
+            Some(name) => copies.entry(name.clone()).or_default().push(input.name),
+            None => {
+                first.insert(input.script.clone(), input.name.clone());
+                unique.push(input);
+            }
+        }
+    }
+    (unique, copies)
+}
+
+/// The findings `cache` holds for `inputs` (each named after its input),
+/// and the inputs it holds nothing for.
+fn from_cache(
+    cache: &shellcheck::cache::Cache,
+    inputs: Vec<shellcheck::Input>,
+    parallel: bool,
+) -> (Vec<shellcheck::Comment>, Vec<shellcheck::Input>) {
+    let found = each(parallel, &inputs, |_, input| cache.get(&input.script));
+    let mut cached = Vec::new();
+    let mut misses = Vec::with_capacity(inputs.len());
+    for (input, found) in inputs.into_iter().zip(found) {
+        match found {
+            Some(comments) => cached.extend(comments.into_iter().map(|mut comment| {
+                comment.file.clone_from(&input.name);
+                comment
+            })),
+            None => misses.push(input),
+        }
+    }
+    (cached, misses)
 }
 
 /// Stores the report of one `shellcheck` process in `cache`, script by

@@ -86,15 +86,6 @@ impl<'f, 'a> ShellScripts<'f, 'a> {
     /// The `RUN` at instruction `index` with its text but without its
     /// parsed script ([`RunScript::unparsed`]); not kept.
     pub fn run_unparsed(&self, index: usize) -> Option<RunScript<'a>> {
-        if let Some(Some(run)) = self.runs.get(index)?.get() {
-            return Some(RunScript {
-                form: run.form.clone(),
-                shell: run.shell.clone(),
-                text: run.text.clone(),
-                script: None,
-                flags: run.flags.clone(),
-            });
-        }
         let inst = self.file.instructions.get(index)?;
         RunScript::unparsed(self.file, inst, self.shells.at(index)?)
     }
