@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::engine::{Checker, Violation};
 use crate::semantic::Stage;
-use crate::semantic::context::BuildContext;
+use crate::semantic::context::{BuildContext, Entry};
 use crate::syntax::{Args, Keyword, TextRange, Word};
 
 declare_rule! {
@@ -310,7 +310,7 @@ fn check(checker: &mut Checker) {
                 let files: Vec<String> = resolved
                     .included
                     .iter()
-                    .map(|e| e.path())
+                    .map(Entry::path)
                     .filter(|p| {
                         (secret_by_name(p) && !public_key_file(context, p))
                             || registry_config_with_token(context, p)

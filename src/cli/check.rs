@@ -115,7 +115,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     let check_input = |input: &Input| match input {
         Input::Stdin => stdin.as_ref().map(|bytes| {
             let context = contexts.for_stdin()?;
-            check_one(
+            let checked = check_one(
                 bytes,
                 &stdin_name,
                 None,
@@ -124,11 +124,13 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 context.as_deref(),
                 mode,
                 args.unsafe_fixes,
-            )
+            );
+            contexts.after_lint(context.as_deref());
+            checked
         }),
         Input::File(path) => Some(fs::read(path).and_then(|bytes| {
             let context = contexts.for_file(path, &settings)?;
-            check_one(
+            let checked = check_one(
                 &bytes,
                 &path.display().to_string(),
                 Some(path),
@@ -137,7 +139,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 context.as_deref(),
                 mode,
                 args.unsafe_fixes,
-            )
+            );
+            contexts.after_lint(context.as_deref());
+            checked
         })),
     };
     // One input (an editor or a pre-commit hook on one file) does not need
@@ -762,6 +766,28 @@ impl Contexts {
         self.load(&dir, Some(path), explicit)
     }
 
+    /// Warns, once per context, when a walk of `context` stopped at the
+    /// file limit. Called after linting, as contexts are walked on demand.
+    pub(crate) fn after_lint(&self, context: Option<&BuildContext>) {
+        let Some(context) = context else { return };
+        let Some(note) = context.note() else { return };
+        let first = self
+            .warned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                context
+                    .root()
+                    .join(context.ignore_path().unwrap_or(Path::new(""))),
+            );
+        if first {
+            super::warn(&format!(
+                "{}: {note}; context rules may miss files",
+                context.root().display()
+            ));
+        }
+    }
+
     /// Loads (or reuses) the context at `dir` for `dockerfile`. A context
     /// the user named must load; the default one (the Dockerfile's
     /// directory) is skipped with a warning when it cannot be read.
@@ -772,24 +798,7 @@ impl Contexts {
         explicit: bool,
     ) -> Result<Option<Arc<BuildContext>>, CliError> {
         match self.cache.get(dir, dockerfile) {
-            Ok(context) => {
-                let first = self
-                    .warned
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(
-                        context
-                            .root()
-                            .join(context.ignore_path().unwrap_or(Path::new(""))),
-                    );
-                if first && let Some(note) = context.note() {
-                    super::warn(&format!(
-                        "{}: {note}; context rules may miss files",
-                        context.root().display()
-                    ));
-                }
-                Ok(Some(context))
-            }
+            Ok(context) => Ok(Some(context)),
             Err(e) if explicit => Err(CliError::Context(e)),
             Err(e) => {
                 super::warn(&format!("{e}; context rules skipped"));

@@ -64,6 +64,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, CliError> {
     );
     let shell = ShellScripts::new(&file, &stages);
     let layers = Layers::new(&file, &stages, &vars, &shell, context);
+    contexts.after_lint(context);
     let report = Report {
         dockerfile: &args.dockerfile,
         context_dir: &dir,

@@ -6,11 +6,14 @@
 //! - [`find_ignore_file`] picks the ignore file BuildKit would:
 //!   `<Dockerfile>.dockerignore` next to the Dockerfile, else `.dockerignore`
 //!   at the context root.
-//! - [`BuildContext::load`] walks the context once, like BuildKit's context
-//!   transfer: symlinks are never followed, excluded directories are skipped
-//!   unless an exception may re-include something below them, unreadable
-//!   entries are reported, and the walk stops after a configurable number of
-//!   entries so a huge context cannot hang a pre-commit hook.
+//! - [`BuildContext`] walks the context like BuildKit's context transfer:
+//!   symlinks are never followed, excluded directories are skipped unless an
+//!   exception may re-include something below them, unreadable entries are
+//!   reported, and a walk stops after a configurable number of entries so a
+//!   huge context cannot hang a pre-commit hook. It walks only what the
+//!   sources need: `COPY package.json .` lists the directories on the way to
+//!   `package.json`, not the rest of the repository; the whole context is
+//!   walked once, when a source names all of it.
 //! - [`BuildContext::resolve_source`] turns a `COPY`/`ADD` source into the
 //!   context files it reads ([`sources`]).
 //! - [`ContextCache`] shares one walk per context between Dockerfiles and
@@ -26,12 +29,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 pub use gopath::{BadPattern, contains_wildcards, glob_match};
 pub use ignore::{IgnoreFile, MatchInfo, Pattern, PatternError, PatternMatcher, read_patterns};
 pub use sources::{Excluded, Missing, SourceError, SourceFiles, is_remote_source};
 pub use walk::{Entry, EntryKind, WalkProblem};
+use walk::{Listing, Walk};
 
 /// The ignore file every context may have at its root.
 pub const DOCKERIGNORE: &str = ".dockerignore";
@@ -100,21 +105,31 @@ pub fn find_ignore_file(context: &Path, dockerfile: Option<&Path>) -> Option<Pat
         .find(|p| p.is_file())
 }
 
-/// A walked build context.
+/// A build context: its root, its ignore file, and what has been walked
+/// of it. Nothing is walked at load: a source naming one path walks only
+/// the way to it and what lies below it, and the whole context is walked
+/// once, on first need (a source naming the whole context, or
+/// [`BuildContext::entries`]).
 #[derive(Debug)]
 pub struct BuildContext {
     root: PathBuf,
     ignore_path: Option<PathBuf>,
     ignore: Option<IgnoreFile>,
-    entries: Vec<Entry>,
-    problems: Vec<WalkProblem>,
-    stopped_after: Option<usize>,
-    visited: usize,
+    options: WalkOptions,
+    whole: OnceLock<Walk>,
+    /// Listings of the directories partial walks went through, so that
+    /// sources in one directory read it once.
+    listings: Mutex<HashMap<String, Arc<Listing>>>,
+    /// Partial walks by scope: the layer model and the rules that resolve
+    /// one source share one walk.
+    scopes: Mutex<HashMap<String, Arc<Walk>>>,
+    /// Some walk stopped at the file limit.
+    stopped: AtomicBool,
 }
 
 impl BuildContext {
     /// Loads the context at `root` for `dockerfile` (which picks the ignore
-    /// file, see [`find_ignore_file`]) and walks it.
+    /// file, see [`find_ignore_file`]).
     pub fn load(
         root: &Path,
         dockerfile: Option<&Path>,
@@ -140,20 +155,17 @@ impl BuildContext {
             }
             None => None,
         };
-        let walk = walk::walk(
-            root,
-            ignore.as_ref().map(IgnoreFile::matcher),
-            options.file_limit,
-        )
-        .map_err(|e| ContextError::io(root, &e))?;
+        // A context that cannot be listed fails now, not at its first use.
+        std::fs::read_dir(root).map_err(|e| ContextError::io(root, &e))?;
         Ok(Self {
             root: root.to_owned(),
             ignore_path,
             ignore,
-            entries: walk.entries,
-            problems: walk.problems,
-            stopped_after: walk.stopped_after,
-            visited: walk.visited,
+            options,
+            whole: OnceLock::new(),
+            listings: Mutex::default(),
+            scopes: Mutex::default(),
+            stopped: AtomicBool::new(false),
         })
     }
 
@@ -170,31 +182,89 @@ impl BuildContext {
         self.ignore.as_ref()
     }
 
-    /// Every entry walked, in walk order (directories before their
-    /// contents), excluded ones included.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    fn matcher(&self) -> Option<&PatternMatcher> {
+        self.ignore.as_ref().map(IgnoreFile::matcher)
     }
 
-    /// The entry at `path` (relative, `/`-separated), if the walk saw it.
+    /// The walk of the whole context, made on first use.
+    pub(crate) fn whole(&self) -> &Walk {
+        self.whole.get_or_init(|| {
+            let walk = walk::walk(&self.root, self.matcher(), self.options.file_limit)
+                .unwrap_or_else(|e| Walk {
+                    problems: vec![WalkProblem {
+                        path: String::new(),
+                        message: e.to_string(),
+                        excluded: false,
+                    }],
+                    ..Walk::default()
+                });
+            self.note_walk(&walk);
+            walk
+        })
+    }
+
+    /// The whole walk if it was made already.
+    pub(crate) fn whole_if_walked(&self) -> Option<&Walk> {
+        self.whole.get()
+    }
+
+    /// What the whole walk lists on the way to `scope` and below it (see
+    /// [`walk::walk_scope`]), walked on first use.
+    pub(crate) fn walk_scope(&self, scope: &str) -> Arc<Walk> {
+        if let Some(walk) = self
+            .scopes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(scope)
+        {
+            return Arc::clone(walk);
+        }
+        let walk = walk::walk_scope(
+            &self.root,
+            self.matcher(),
+            self.options.file_limit,
+            scope,
+            |dir| {
+                let mut listings = self.listings.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(listing) = listings.get(dir) {
+                    return Ok(Arc::clone(listing));
+                }
+                let listing = Arc::new(walk::read_children(&self.root.join(dir))?);
+                listings.insert(dir.to_owned(), Arc::clone(&listing));
+                Ok(listing)
+            },
+        );
+        self.note_walk(&walk);
+        let walk = Arc::new(walk);
+        self.scopes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(scope.to_owned(), Arc::clone(&walk));
+        walk
+    }
+
+    fn note_walk(&self, walk: &Walk) {
+        if walk.stopped_after.is_some() {
+            self.stopped.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Every entry of the whole context (walked now if it was not), in
+    /// walk order (directories before their contents), excluded ones
+    /// included.
+    pub fn entries(&self) -> &[Entry] {
+        &self.whole().entries
+    }
+
+    /// The entry at `path` (relative, `/`-separated), if the whole walk
+    /// sees it.
     pub fn entry(&self, path: &str) -> Option<&Entry> {
-        self.entries
-            .binary_search_by(|e| walk::path_order(e.path(), path))
-            .ok()
-            .map(|i| &self.entries[i])
+        self.whole().entry(path)
     }
 
     /// The entries strictly below directory `dir` (`""` = everything).
     pub fn below(&self, dir: &str) -> &[Entry] {
-        if dir.is_empty() {
-            return &self.entries;
-        }
-        let start = self
-            .entries
-            .partition_point(|e| walk::path_order(e.path(), dir) != std::cmp::Ordering::Greater);
-        let rest = &self.entries[start..];
-        let len = rest.partition_point(|e| walk::is_within(e.path(), dir));
-        &rest[..len]
+        self.whole().below(dir)
     }
 
     /// The pattern of the ignore file with this index.
@@ -208,25 +278,29 @@ impl BuildContext {
         self.ignore.as_ref()?.excluded_by(path)
     }
 
-    /// Entries that could not be read.
+    /// Entries of the whole context that could not be read.
     pub fn problems(&self) -> &[WalkProblem] {
-        &self.problems
+        &self.whole().problems
     }
 
-    /// `Some(limit)` when the walk stopped early at the file limit.
+    /// `Some(limit)` when the whole walk stopped early at the file limit.
     pub fn stopped_after(&self) -> Option<usize> {
-        self.stopped_after
+        self.whole().stopped_after
     }
 
-    /// A note for the user when the walk stopped early.
+    /// A note for the user when a walk made so far stopped early.
     pub fn note(&self) -> Option<String> {
-        self.stopped_after
-            .map(|n| format!("context walk stopped after {n} files"))
+        self.stopped.load(Ordering::Relaxed).then(|| {
+            format!(
+                "context walk stopped after {} files",
+                self.options.file_limit
+            )
+        })
     }
 
-    /// How many entries the walk examined.
+    /// How many entries the whole walk examined.
     pub fn visited(&self) -> usize {
-        self.visited
+        self.whole().visited
     }
 }
 

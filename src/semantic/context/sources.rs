@@ -17,15 +17,15 @@ use std::fs;
 use std::path::Path;
 
 use super::gopath;
-use super::walk::{self, EntryKind};
+use super::walk::{self, EntryKind, Walk};
 use super::{BuildContext, Entry, Pattern};
 
 /// A file the source names that the ignore file keeps out of the context.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Excluded<'c> {
     /// A file, or an excluded directory the walk skipped (its contents are
     /// not listed).
-    pub entry: &'c Entry,
+    pub entry: Entry,
     pub pattern: &'c Pattern,
 }
 
@@ -52,7 +52,7 @@ pub struct SourceFiles<'c> {
     /// Whether the source is a wildcard.
     pub wildcard: bool,
     /// Files (and symlinks, sockets…) the build reads, in walk order.
-    pub included: Vec<&'c Entry>,
+    pub included: Vec<Entry>,
     /// What the source names but the ignore file excludes, with the pattern
     /// that excludes each.
     pub excluded: Vec<Excluded<'c>>,
@@ -106,7 +106,8 @@ pub fn is_remote_source(source: &str) -> bool {
 
 impl BuildContext {
     /// Resolves one `COPY`/`ADD` source (already expanded: no `$VAR`s) to
-    /// the context files it reads.
+    /// the context files it reads. Only the part of the context the source
+    /// names is walked, unless the whole context was walked already.
     pub fn resolve_source(&self, source: &str) -> Result<SourceFiles<'_>, SourceError> {
         if is_remote_source(source) {
             return Err(SourceError::Remote);
@@ -123,19 +124,79 @@ impl BuildContext {
         } else {
             relative
         };
-        let mut files = SourceFiles {
-            wildcard: gopath::contains_wildcards(&path),
+        let wildcard = gopath::contains_wildcards(&path);
+        // Where the source leads: a wildcard's directory, or the literal
+        // path with every symlink on the way followed.
+        let (real, scope) = if wildcard {
+            gopath::glob_match(&path, "").map_err(|_| SourceError::BadPattern {
+                pattern: path.clone(),
+            })?;
+            (None, literal_prefix(&path))
+        } else if path.is_empty() {
+            (Some(String::new()), String::new())
+        } else {
+            let real = resolve_in_root(&self.root, &path);
+            let scope = real.clone().unwrap_or_else(|| path.clone());
+            (real, scope)
+        };
+        let new = |path: String| SourceFiles {
             path,
+            wildcard,
             included: Vec::new(),
             excluded: Vec::new(),
             missing: None,
             incomplete: false,
         };
-        let scope = if files.wildcard {
-            self.resolve_wildcard(&mut files)?
-        } else {
-            self.resolve_literal(&mut files)
+        if !scope.is_empty() && self.whole_if_walked().is_none() {
+            let walk = self.walk_scope(&scope);
+            let part = Resolver {
+                ctx: self,
+                walk: &walk,
+                scope: Some(&scope),
+                left_scope: false,
+            };
+            if let Some(files) = part.resolve(new(path.clone()), real.as_deref(), &scope)? {
+                return Ok(files);
+            }
+        }
+        let whole = Resolver {
+            ctx: self,
+            walk: self.whole(),
+            scope: None,
+            left_scope: false,
         };
+        Ok(whole
+            .resolve(new(path), real.as_deref(), &scope)?
+            .unwrap_or_else(|| unreachable!("the whole walk has no scope to leave")))
+    }
+}
+
+/// Resolves a source against a walk: the whole context's, or a partial one
+/// that holds everything within `scope` (and the directories on the way).
+struct Resolver<'c, 'w> {
+    ctx: &'c BuildContext,
+    walk: &'w Walk,
+    scope: Option<&'w str>,
+    /// A symlink led out of `scope`: the partial walk cannot answer.
+    left_scope: bool,
+}
+
+impl<'c> Resolver<'c, '_> {
+    /// `None` when the answer needs entries outside the partial walk.
+    fn resolve(
+        mut self,
+        mut files: SourceFiles<'c>,
+        real: Option<&str>,
+        scope: &str,
+    ) -> Result<Option<SourceFiles<'c>>, SourceError> {
+        if files.wildcard {
+            self.resolve_wildcard(&mut files, scope)?;
+        } else {
+            self.resolve_literal(&mut files, real);
+        }
+        if self.left_scope {
+            return Ok(None);
+        }
         // Links and overlapping matches can name a file twice.
         files
             .included
@@ -147,30 +208,26 @@ impl BuildContext {
         files
             .excluded
             .dedup_by(|a, b| a.entry.path() == b.entry.path());
-        files.incomplete |= self.stopped_after.is_some()
-            || self.problems.iter().any(|p| {
-                !p.excluded
-                    && (walk::is_within(&p.path, &scope) || walk::is_within(&scope, &p.path))
+        files.incomplete |= self.walk.stopped_after.is_some()
+            || self.walk.problems.iter().any(|p| {
+                !p.excluded && (walk::is_within(&p.path, scope) || walk::is_within(scope, &p.path))
             });
-        Ok(files)
+        Ok(Some(files))
     }
 
-    /// A source without wildcards. Returns the directory it covers.
-    fn resolve_literal<'c>(&'c self, files: &mut SourceFiles<'c>) -> String {
-        if files.path.is_empty() {
-            self.collect_below("", files);
-            return String::new();
-        }
-        let Some(real) = resolve_in_root(&self.root, &files.path) else {
+    /// A source without wildcards; `real` is where it leads (`None`: it
+    /// does not exist).
+    fn resolve_literal(&mut self, files: &mut SourceFiles<'c>, real: Option<&str>) {
+        let Some(real) = real else {
             files.missing = Some(Missing::NotFound);
-            return files.path.clone();
+            return;
         };
         if real.is_empty() {
-            // A link to the context root.
+            // The whole context, or a link to its root.
             self.collect_below("", files);
-            return real;
+            return;
         }
-        match self.entry(&real) {
+        match self.walk.entry(real) {
             Some(entry) => {
                 if !self.in_context(entry) {
                     files.missing = Some(Missing::Excluded);
@@ -180,9 +237,9 @@ impl BuildContext {
             None => {
                 // On disk but not walked: below a skipped directory, or past
                 // the file limit.
-                if self.excluded_by(&real).is_some() {
+                if self.ctx.excluded_by(real).is_some() {
                     files.missing = Some(Missing::Excluded);
-                    if let Some(dir) = self.walked_ancestor(&real) {
+                    if let Some(dir) = self.walked_ancestor(real) {
                         self.push_excluded(dir, files);
                     }
                 } else {
@@ -190,20 +247,22 @@ impl BuildContext {
                 }
             }
         }
-        real
     }
 
-    /// A wildcard source. Returns the directory all its matches lie in.
-    fn resolve_wildcard<'c>(&'c self, files: &mut SourceFiles<'c>) -> Result<String, SourceError> {
+    /// A wildcard source whose matches all lie in `scope`.
+    fn resolve_wildcard(
+        &mut self,
+        files: &mut SourceFiles<'c>,
+        scope: &str,
+    ) -> Result<(), SourceError> {
         let pattern = files.path.clone();
         let bad = || SourceError::BadPattern {
             pattern: pattern.clone(),
         };
-        gopath::glob_match(&pattern, "").map_err(|_| bad())?;
-        let scope = literal_prefix(&pattern);
         let mut matched_any = false;
         let mut last_match: Option<&str> = None;
-        for entry in self.below(&scope) {
+        let walk = self.walk;
+        for entry in walk.below(scope) {
             if last_match.is_some_and(|m| walk::is_within(entry.path(), m)) {
                 continue;
             }
@@ -214,24 +273,29 @@ impl BuildContext {
             matched_any |= self.in_context(entry);
             self.collect(entry, files);
         }
-        if let Some(dir) = self.walked_ancestor(&scope).filter(|d| d.is_pruned()) {
+        if let Some(dir) = self.walked_ancestor(scope).filter(|d| d.is_pruned()) {
             // The wildcard points into a directory the walk skipped.
             self.push_excluded(dir, files);
         }
         if !matched_any {
             files.missing = Some(Missing::NoWildcardMatch);
         }
-        Ok(scope)
+        Ok(())
     }
 
     /// Adds what `entry` brings: a file itself, a directory everything
     /// below it, a symlink what it points to.
-    fn collect<'c>(&'c self, entry: &'c Entry, files: &mut SourceFiles<'c>) {
+    fn collect(&mut self, entry: &Entry, files: &mut SourceFiles<'c>) {
+        let walk = self.walk;
         let mut target = entry;
         if entry.kind() == EntryKind::Symlink {
-            match resolve_in_root(&self.root, entry.path()) {
+            match resolve_in_root(&self.ctx.root, entry.path()) {
+                Some(real) if !self.scope.is_none_or(|s| walk::is_within(&real, s)) => {
+                    self.left_scope = true;
+                    return;
+                }
                 Some(real) if real.is_empty() => return self.collect_below("", files),
-                Some(real) => target = self.entry(&real).unwrap_or(entry),
+                Some(real) => target = walk.entry(&real).unwrap_or(entry),
                 None => {}
             }
         }
@@ -244,23 +308,26 @@ impl BuildContext {
         } else if target.is_excluded() {
             self.push_excluded(target, files);
         } else {
-            files.included.push(target);
+            files.included.push(target.clone());
         }
     }
 
-    fn collect_below<'c>(&'c self, dir: &str, files: &mut SourceFiles<'c>) {
-        for entry in self.below(dir) {
+    fn collect_below(&self, dir: &str, files: &mut SourceFiles<'c>) {
+        for entry in self.walk.below(dir) {
             if entry.is_pruned() || (entry.kind() != EntryKind::Dir && entry.is_excluded()) {
                 self.push_excluded(entry, files);
             } else if entry.kind() != EntryKind::Dir {
-                files.included.push(entry);
+                files.included.push(entry.clone());
             }
         }
     }
 
-    fn push_excluded<'c>(&'c self, entry: &'c Entry, files: &mut SourceFiles<'c>) {
-        if let Some(pattern) = entry.pattern_index().and_then(|i| self.pattern(i)) {
-            files.excluded.push(Excluded { entry, pattern });
+    fn push_excluded(&self, entry: &Entry, files: &mut SourceFiles<'c>) {
+        if let Some(pattern) = entry.pattern_index().and_then(|i| self.ctx.pattern(i)) {
+            files.excluded.push(Excluded {
+                entry: entry.clone(),
+                pattern,
+            });
         }
     }
 
@@ -270,14 +337,18 @@ impl BuildContext {
     fn in_context(&self, entry: &Entry) -> bool {
         !entry.is_excluded()
             || (entry.kind() == EntryKind::Dir
-                && self.below(entry.path()).iter().any(|e| !e.is_excluded()))
+                && self
+                    .walk
+                    .below(entry.path())
+                    .iter()
+                    .any(|e| !e.is_excluded()))
     }
 
     /// The deepest walked entry that is `path` or one of its parents.
-    fn walked_ancestor(&self, path: &str) -> Option<&Entry> {
+    fn walked_ancestor(&self, path: &str) -> Option<&'_ Entry> {
         let mut prefix = path;
         while !prefix.is_empty() {
-            if let Some(entry) = self.entry(prefix) {
+            if let Some(entry) = self.walk.entry(prefix) {
                 return Some(entry);
             }
             prefix = prefix.rfind('/').map_or("", |i| &prefix[..i]);

@@ -636,30 +636,21 @@ fn symlinks_are_listed_not_followed() {
     );
     // A COPY source that is a link reads its target; a loop reads nothing.
     let link = c.resolve_source("link.txt").unwrap();
-    assert_eq!(
-        link.included.iter().map(|e| e.path()).collect::<Vec<_>>(),
-        ["real.txt"]
-    );
+    assert_eq!(paths(&link.included), ["real.txt"]);
     assert_eq!(
         c.resolve_source("a").unwrap().missing,
         Some(Missing::NotFound)
     );
     // A wildcard that meets a file and a link to it reads the file once.
     let both = c.resolve_source("*.txt").unwrap();
-    assert_eq!(
-        both.included.iter().map(|e| e.path()).collect::<Vec<_>>(),
-        ["real.txt"]
-    );
+    assert_eq!(paths(&both.included), ["real.txt"]);
     // A link to the root brings the whole context.
     let root_link = c.resolve_source("dir/up").unwrap();
     assert!(root_link.included.iter().any(|e| e.path() == "dir/file"));
     assert_eq!(root_link.missing, None);
     // Through a link to a directory, clamped at the root.
     let via = c.resolve_source("dir/up/dir/loop/file").unwrap();
-    assert_eq!(
-        via.included.iter().map(|e| e.path()).collect::<Vec<_>>(),
-        ["dir/file"]
-    );
+    assert_eq!(paths(&via.included), ["dir/file"]);
 }
 
 #[cfg(unix)]
@@ -716,11 +707,11 @@ fn source_tree() -> TempDir {
     ])
 }
 
-fn paths<'c>(entries: &[&'c Entry]) -> Vec<&'c str> {
-    entries.iter().map(|e| e.path()).collect()
+fn paths(entries: &[Entry]) -> Vec<&str> {
+    entries.iter().map(Entry::path).collect()
 }
 
-fn excluded<'c>(files: &SourceFiles<'c>) -> Vec<(&'c str, &'c str)> {
+fn excluded<'c>(files: &'c SourceFiles<'c>) -> Vec<(&'c str, &'c str)> {
     files
         .excluded
         .iter()
@@ -1073,4 +1064,145 @@ fn differential_patternmatcher() {
         }
     }
     fs::write(format!("{cases}.rust"), out).unwrap();
+}
+
+/// What a resolution says, in a form two resolutions can be compared by.
+fn summary(result: Result<SourceFiles<'_>, SourceError>) -> String {
+    match result {
+        Ok(files) => format!(
+            "path={:?} wildcard={} missing={:?} incomplete={} included={:?} excluded={:?}",
+            files.path,
+            files.wildcard,
+            files.missing,
+            files.incomplete,
+            paths(&files.included),
+            excluded(&files),
+        ),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+/// Resolving a source with a partial walk (the default) says exactly what
+/// resolving it against the whole walk says, for every kind of source:
+/// files, directories, wildcards, missing and excluded paths, symlinks
+/// inside and out of the part walked, unreadable directories.
+#[test]
+fn partial_walks_resolve_like_the_whole_walk() {
+    #[cfg(unix)]
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let ctx = source_tree();
+    let root = ctx.path();
+    fs::create_dir_all(root.join("links")).unwrap();
+    fs::create_dir_all(root.join("locked/inner")).unwrap();
+    fs::write(root.join("locked/inner/f"), "").unwrap();
+    #[cfg(unix)]
+    {
+        symlink("../src", root.join("links/src")).unwrap();
+        symlink("../a.txt", root.join("links/a.txt")).unwrap();
+        symlink("..", root.join("links/up")).unwrap();
+        symlink("../nowhere", root.join("links/dangling")).unwrap();
+        symlink("/src/x", root.join("links/abs")).unwrap();
+        symlink("../node_modules/pkg", root.join("links/pkg")).unwrap();
+        fs::set_permissions(root.join("locked/inner"), fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let sources = [
+        ".",
+        "a.txt",
+        "/a.txt",
+        "./src/",
+        "src",
+        "src/*.rs",
+        "src/x/*",
+        "src/*/*.go",
+        "*.txt",
+        "*",
+        "s?c",
+        "[ab].txt",
+        "src/x/y",
+        "nope.txt",
+        "src/nope/x",
+        "a.txt/x",
+        "prod.env",
+        "*.env",
+        "node_modules",
+        "node_modules/pkg/index.js",
+        "node_modules/*",
+        "build",
+        "build/keep.txt",
+        "build/*",
+        "build/out.bin",
+        "empty",
+        "empty/*",
+        "links",
+        "links/*",
+        "links/src",
+        "links/src/main.rs",
+        "links/a.txt",
+        "links/up",
+        "links/up/src/lib.rs",
+        "links/dangling",
+        "links/abs",
+        "links/abs/top.go",
+        "links/pkg",
+        "links/s*",
+        "links/*.txt",
+        "locked",
+        "locked/inner",
+        "locked/inner/f",
+        "locked/*",
+        "locked/inner/*",
+        "[",
+        "src/[",
+        "../x",
+        "https://example.com/x",
+    ];
+    for source in sources {
+        let partial = load(root, None);
+        let part = summary(partial.resolve_source(source));
+        // Only the whole context, a wildcard at the root, or a link that
+        // leads out of the part walked needs the whole walk.
+        let first = source.trim_start_matches("./").trim_start_matches('/');
+        let first = first.split('/').next().unwrap_or_default();
+        let may_walk_all = source == "." || contains_wildcards(first) || first == "links";
+        assert!(
+            may_walk_all || partial.whole_if_walked().is_none(),
+            "{source}: walked the whole context"
+        );
+        let whole = load(root, None);
+        whole.entries();
+        assert_eq!(part, summary(whole.resolve_source(source)), "{source}");
+    }
+    #[cfg(unix)]
+    fs::set_permissions(root.join("locked/inner"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A source naming one file reads the directories on the way to it, not
+/// the rest of the context; one that names the whole context walks it once.
+#[test]
+fn sources_walk_only_what_they_name() {
+    let ctx = source_tree();
+    let c = load(ctx.path(), None);
+    assert_eq!(
+        paths(&c.resolve_source("src/x/top.go").unwrap().included),
+        ["src/x/top.go"]
+    );
+    assert_eq!(
+        paths(&c.resolve_source("src/x/*.go").unwrap().included),
+        ["src/x/top.go"]
+    );
+    assert!(c.whole_if_walked().is_none());
+    // The layer model and the rules resolving one source share its walk.
+    assert!(Arc::ptr_eq(&c.walk_scope("src/x"), &c.walk_scope("src/x")));
+    assert!(
+        c.listings
+            .lock()
+            .unwrap()
+            .keys()
+            .all(|dir| ["", "src", "src/x"].contains(&dir.as_str())),
+        "{:?}",
+        c.listings.lock().unwrap().keys()
+    );
+    let all = c.resolve_source(".").unwrap();
+    assert!(paths(&all.included).contains(&"src/util/mod.rs"));
+    assert!(c.whole_if_walked().is_some());
 }

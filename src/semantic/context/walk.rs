@@ -74,11 +74,38 @@ pub(crate) struct Walk {
     pub visited: usize,
 }
 
+impl Walk {
+    /// The entry at `path`, if the walk saw it.
+    pub fn entry(&self, path: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| path_order(e.path(), path))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// The entries strictly below directory `dir` (`""` = everything).
+    pub fn below(&self, dir: &str) -> &[Entry] {
+        if dir.is_empty() {
+            return &self.entries;
+        }
+        let start = self
+            .entries
+            .partition_point(|e| path_order(e.path(), dir) != Ordering::Greater);
+        let rest = &self.entries[start..];
+        let len = rest.partition_point(|e| is_within(e.path(), dir));
+        &rest[..len]
+    }
+}
+
 struct Frame {
     dir: String,
     children: std::vec::IntoIter<(String, Option<fs::FileType>)>,
     info: MatchInfo,
 }
+
+/// A directory's children, sorted by name, with their types (`None` when
+/// the type could not be read).
+pub(crate) type Listing = Vec<(String, Option<fs::FileType>)>;
 
 /// Walks `root`, examining at most `limit` entries.
 pub(crate) fn walk(
@@ -88,11 +115,103 @@ pub(crate) fn walk(
 ) -> std::io::Result<Walk> {
     let mut out = Walk::default();
     let top = read_children(root)?;
-    let mut stack = vec![Frame {
-        dir: String::new(),
-        children: top.into_iter(),
-        info: MatchInfo::default(),
-    }];
+    descend(
+        root,
+        matcher,
+        limit,
+        &mut out,
+        Frame {
+            dir: String::new(),
+            children: top.into_iter(),
+            info: MatchInfo::default(),
+        },
+    );
+    Ok(out)
+}
+
+/// Walks only what the whole walk of `root` lists on the way to `scope`
+/// (a relative `/`-separated path, not empty) and below it: the same
+/// entries, decided the same way, in the same order. `list` reads a
+/// directory's children (`""` = the root), so the caller can keep the
+/// listings of directories on the way.
+pub(crate) fn walk_scope(
+    root: &Path,
+    matcher: Option<&PatternMatcher>,
+    limit: usize,
+    scope: &str,
+    list: impl Fn(&str) -> std::io::Result<std::sync::Arc<Listing>>,
+) -> Walk {
+    let mut out = Walk::default();
+    let mut dir = String::new();
+    let mut dir_excluded = false;
+    let mut info = MatchInfo::default();
+    let mut parts = scope.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let children = match list(&dir) {
+            Ok(children) => children,
+            Err(e) => {
+                out.problems.push(WalkProblem {
+                    path: dir,
+                    message: e.to_string(),
+                    excluded: dir_excluded,
+                });
+                return out;
+            }
+        };
+        let Ok(at) = children.binary_search_by(|(name, _)| name.as_str().cmp(part)) else {
+            return out;
+        };
+        if out.visited >= limit {
+            out.stopped_after = Some(limit);
+            return out;
+        }
+        out.visited += 1;
+        let path = if dir.is_empty() {
+            part.to_owned()
+        } else {
+            format!("{dir}/{part}")
+        };
+        let Some(child_info) = visit(&mut out, matcher, path.clone(), children[at].1, &info) else {
+            return out;
+        };
+        if parts.peek().is_none() {
+            match read_children(&root.join(&path)) {
+                Ok(children) => descend(
+                    root,
+                    matcher,
+                    limit,
+                    &mut out,
+                    Frame {
+                        dir: path,
+                        children: children.into_iter(),
+                        info: child_info,
+                    },
+                ),
+                Err(e) => out.problems.push(WalkProblem {
+                    path,
+                    message: e.to_string(),
+                    excluded: out.entries.last().is_some_and(Entry::is_excluded),
+                }),
+            }
+            return out;
+        }
+        dir_excluded = out.entries.last().is_some_and(Entry::is_excluded);
+        dir = path;
+        info = child_info;
+    }
+    out
+}
+
+/// Walks depth-first from `top` until the stack empties or `limit`
+/// entries were examined.
+fn descend(
+    root: &Path,
+    matcher: Option<&PatternMatcher>,
+    limit: usize,
+    out: &mut Walk,
+    top: Frame,
+) {
+    let mut stack = vec![top];
     while let Some(frame) = stack.last_mut() {
         let Some((name, file_type)) = frame.children.next() else {
             stack.pop();
@@ -108,39 +227,9 @@ pub(crate) fn walk(
         } else {
             format!("{}/{name}", frame.dir)
         };
-        let (excluded_by, info) = match matcher {
-            Some(m) => m.matches_using_parent_results(&path, &frame.info),
-            None => (None, MatchInfo::default()),
-        };
-        let Some(file_type) = file_type else {
-            out.problems.push(WalkProblem {
-                message: "cannot read file type".to_owned(),
-                path,
-                excluded: excluded_by.is_some(),
-            });
+        let Some(info) = visit(out, matcher, path.clone(), file_type, &frame.info) else {
             continue;
         };
-        let kind = if file_type.is_dir() {
-            EntryKind::Dir
-        } else if file_type.is_symlink() {
-            EntryKind::Symlink
-        } else if file_type.is_file() {
-            EntryKind::File
-        } else {
-            EntryKind::Other
-        };
-        let pruned = kind == EntryKind::Dir
-            && excluded_by.is_some()
-            && !matcher.is_some_and(|m| m.must_walk_excluded_dir(&path));
-        out.entries.push(Entry {
-            path: path.clone(),
-            kind,
-            excluded_by: excluded_by.map(|i| i as u32),
-            pruned,
-        });
-        if kind != EntryKind::Dir || pruned {
-            continue;
-        }
         match read_children(&root.join(&path)) {
             Ok(children) => stack.push(Frame {
                 dir: path,
@@ -150,15 +239,57 @@ pub(crate) fn walk(
             Err(e) => out.problems.push(WalkProblem {
                 path,
                 message: e.to_string(),
-                excluded: excluded_by.is_some(),
+                excluded: out.entries.last().is_some_and(Entry::is_excluded),
             }),
         }
     }
-    Ok(out)
+}
+
+/// Records the entry at `path`; returns its match information when it is
+/// a directory the walk goes into (not excluded, or excluded with an
+/// exception that may re-include something below it).
+fn visit(
+    out: &mut Walk,
+    matcher: Option<&PatternMatcher>,
+    path: String,
+    file_type: Option<fs::FileType>,
+    parent: &MatchInfo,
+) -> Option<MatchInfo> {
+    let (excluded_by, info) = match matcher {
+        Some(m) => m.matches_using_parent_results(&path, parent),
+        None => (None, MatchInfo::default()),
+    };
+    let Some(file_type) = file_type else {
+        out.problems.push(WalkProblem {
+            message: "cannot read file type".to_owned(),
+            path,
+            excluded: excluded_by.is_some(),
+        });
+        return None;
+    };
+    let kind = if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_symlink() {
+        EntryKind::Symlink
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    };
+    let pruned = kind == EntryKind::Dir
+        && excluded_by.is_some()
+        && !matcher.is_some_and(|m| m.must_walk_excluded_dir(&path));
+    out.entries.push(Entry {
+        path,
+        kind,
+        excluded_by: excluded_by.map(|i| i as u32),
+        pruned,
+    });
+    (kind == EntryKind::Dir && !pruned).then_some(info)
 }
 
 /// A directory's entries sorted by name, as Go's `os.ReadDir` returns them.
-fn read_children(dir: &Path) -> std::io::Result<Vec<(String, Option<fs::FileType>)>> {
+pub(crate) fn read_children(dir: &Path) -> std::io::Result<Listing> {
     let mut children: Vec<(OsString, Option<fs::FileType>)> = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
