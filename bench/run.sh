@@ -16,7 +16,12 @@
 #       does (incrementally), and the whole keystroke from didChange to the
 #       publishDiagnostics JSON (`cargo bench --bench lsp`, whose full
 #       output follows the table);
-#   (d) parser throughput in MB/s (`cargo bench --bench parse`).
+#   (d) parser throughput in MB/s (`cargo bench --bench parse`);
+#   (e) one Dockerfile at the root of a large build context (CONTEXT_FILES
+#       files, made in a temporary directory, as in a repository checkout),
+#       a process per run: copying named files and a directory (the walk
+#       reads only what they name), and copying the whole context with
+#       `COPY . .` (the whole walk). hadolint does not read the context.
 # The last column says whether the issue's target on a 2-core machine is
 # met: corpus <= 0.5 s wall, >= 300x hadolint, <= 1.0 ms/file per process
 # (>= 20x hadolint), re-lint <= 2 ms, peak RSS <= 50 MB.
@@ -34,7 +39,8 @@
 # SAMPLE (default 100), REPEAT (layerlint runs per measurement, best kept,
 # default 3), HADOLINT_REPEAT (the same for hadolint, default 1), BATCH
 # (files per hadolint process, default 500), BENCH_SECS (length of each
-# cargo bench, default 3).
+# cargo bench, default 3), CONTEXT_FILES (files in the context of (e),
+# default 40000), CONTEXT_RUNS (runs per measurement in (e), default 20).
 #
 # Builds layerlint in release mode first. hadolint comes from
 # ../shared/peers/.venv (when present), PATH, or is installed with
@@ -192,6 +198,36 @@ else
     hl_note="hadolint measured in this run"
 fi
 
+echo "== (e) one Dockerfile at the root of a large build context" >&2
+context_files=${CONTEXT_FILES:-40000}
+context_runs=${CONTEXT_RUNS:-20}
+context_dir=$(mktemp -d)
+trap 'rm -f "$rss_file"; rm -rf "$cache_dir" "$context_dir"' EXIT
+(
+    cd "$context_dir"
+    mkdir -p src
+    for ((i = 0; i < 20; i++)); do echo "module.exports = $i" >"src/m$i.js"; done
+    echo '{}' >package.json
+    echo '{}' >package-lock.json
+    per_dir=1000
+    for ((d = 0; d * per_dir < context_files; d++)); do
+        mkdir -p "vendor/d$d"
+        (cd "vendor/d$d" && seq -f "f%g" 1 "$per_dir" | xargs touch)
+    done
+    printf '%s\n' 'FROM node:20-alpine' 'WORKDIR /app' 'COPY package.json package-lock.json ./' \
+        'RUN npm ci' 'COPY src/ ./src/' 'CMD ["node", "src/m0.js"]' >named.Dockerfile
+    printf '%s\n' 'FROM node:20-alpine' 'WORKDIR /app' 'COPY . .' 'RUN npm ci' \
+        'CMD ["node", "src/m0.js"]' >whole.Dockerfile
+)
+runs() {
+    local i
+    for ((i = 0; i < context_runs; i++)); do "$@" || true; done
+}
+read -r ctx_named_wall _ < <(best_of "$repeat" bash -c "$(declare -f runs); context_runs=$context_runs; runs \"\$@\"" _ \
+    "$layerlint" check --shellcheck off --format json --exit-zero "$context_dir/named.Dockerfile")
+read -r ctx_whole_wall _ < <(best_of "$repeat" bash -c "$(declare -f runs); context_runs=$context_runs; runs \"\$@\"" _ \
+    "$layerlint" check --shellcheck off --format json --exit-zero "$context_dir/whole.Dockerfile")
+
 bench_line() {
     # The first line of a cargo bench's output matching a pattern.
     grep -m1 -- "$1" || true
@@ -214,6 +250,7 @@ awk -v n="$total" -v s="$sample" \
     -v lww="$llw_wall" -v lwc="$llw_cpu" -v lwr="$llw_rss" -v leww="$llew_wall" -v lewc="$llew_cpu" \
     -v hlw="$hl_wall" -v hlc="$hl_cpu" -v hlr="$hl_rss" \
     -v lew="$lle_wall" -v lec="$lle_cpu" -v hew="$hle_wall" -v hec="$hle_cpu" \
+    -v cf="$context_files" -v cr="$context_runs" -v cnw="$ctx_named_wall" -v cww="$ctx_whole_wall" \
     -v relint="${relint_ms:--}" -v keystroke="${keystroke_ms:--}" -v parse="${parse_mbs:--}" -v parse_cpu="${parse_cpu_mbs:--}" '
 function ratio(h, l) { return l > 0 ? sprintf("%.0fx", h / l) : "-" }
 function mb(kb) { return kb == "-" ? "-" : sprintf("%.1f", kb / 1024) }
@@ -246,6 +283,9 @@ BEGIN {
     printf f, "(c) re-lint 2,000 lines after an edit: ms", relint, "", "", relint == "-" ? "-" : "<= 2 ms: " verdict(relint <= 2)
     printf f, "    whole keystroke, didChange to JSON: ms", keystroke, "", "", ""
     printf f, "(d) parser MB/s (wall / thread CPU)", parse " / " parse_cpu, "", "", ""
+    printf f, "(e) Dockerfile in a " cf "-file context, a process each:", "", "", "", ""
+    printf f, "    COPY of named files and src/: ms/run", sprintf("%.2f", cnw * 1000 / cr), "", "", ""
+    printf f, "    COPY . . (the whole context): ms/run", sprintf("%.2f", cww * 1000 / cr), "", "", ""
 }'
 if [ -n "$lsp_out" ]; then
     echo

@@ -163,6 +163,8 @@ fn broad_source<'a>(
 /// The installs' manifest files in context directory `dir`, as context
 /// paths, in a stable order.
 fn existing_manifests(ctx: &BuildContext, dir: &str, installs: &[Install]) -> Vec<String> {
+    // Only `dir` is read: the rest of the context need not be walked.
+    let walk = ctx.walk_of(dir);
     let join = |name: &str| {
         if dir.is_empty() {
             name.to_owned()
@@ -171,7 +173,7 @@ fn existing_manifests(ctx: &BuildContext, dir: &str, installs: &[Install]) -> Ve
         }
     };
     let present = |path: &str| {
-        ctx.entry(path)
+        walk.entry(path)
             .is_some_and(|e| e.kind() != EntryKind::Dir && !e.is_excluded())
     };
     let mut found: Vec<String> = Vec::new();
@@ -186,7 +188,7 @@ fn existing_manifests(ctx: &BuildContext, dir: &str, installs: &[Install]) -> Ve
                 }
                 Manifest::Glob(pattern) => {
                     let pattern = join(pattern);
-                    for entry in ctx.below(dir) {
+                    for entry in walk.below(dir) {
                         if entry.kind() != EntryKind::Dir
                             && !entry.is_excluded()
                             && glob_match(&pattern, entry.path()).unwrap_or(false)

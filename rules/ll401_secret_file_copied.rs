@@ -308,8 +308,7 @@ fn check(checker: &mut Checker) {
                     continue;
                 };
                 let files: Vec<String> = resolved
-                    .included
-                    .iter()
+                    .included()
                     .map(Entry::path)
                     .filter(|p| {
                         (secret_by_name(p) && !public_key_file(context, p))

@@ -95,15 +95,15 @@ fn check(checker: &mut Checker, inst: &Instruction) {
         };
         let excluded_only = match files.missing {
             Some(Missing::Excluded) => true,
-            Some(Missing::NoWildcardMatch) => !files.excluded.is_empty(),
+            Some(Missing::NoWildcardMatch) => files.excluded().len() > 0,
             _ => false,
         };
         if !excluded_only || files.incomplete {
             continue;
         }
         let pattern = files
-            .excluded
-            .first()
+            .excluded()
+            .next()
             .map(|e| e.pattern)
             .or_else(|| context.excluded_by(&files.path));
         let Some(pattern) = pattern else {
@@ -115,8 +115,7 @@ fn check(checker: &mut Checker, inst: &Instruction) {
             line: pattern.line(),
             files: if files.wildcard {
                 files
-                    .excluded
-                    .iter()
+                    .excluded()
                     .map(|e| e.entry.path().to_string())
                     .collect()
             } else {

@@ -35,8 +35,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 pub use gopath::{BadPattern, contains_wildcards, glob_match};
 pub use ignore::{IgnoreFile, MatchInfo, Pattern, PatternError, PatternMatcher, read_patterns};
 pub use sources::{Excluded, Missing, SourceError, SourceFiles, is_remote_source};
+use walk::Listing;
+pub(crate) use walk::Walk;
 pub use walk::{Entry, EntryKind, WalkProblem};
-use walk::{Listing, Walk};
 
 /// The ignore file every context may have at its root.
 pub const DOCKERIGNORE: &str = ".dockerignore";
@@ -116,7 +117,7 @@ pub struct BuildContext {
     ignore_path: Option<PathBuf>,
     ignore: Option<IgnoreFile>,
     options: WalkOptions,
-    whole: OnceLock<Walk>,
+    whole: OnceLock<Arc<Walk>>,
     /// Listings of the directories partial walks went through, so that
     /// sources in one directory read it once.
     listings: Mutex<HashMap<String, Arc<Listing>>>,
@@ -188,6 +189,10 @@ impl BuildContext {
 
     /// The walk of the whole context, made on first use.
     pub(crate) fn whole(&self) -> &Walk {
+        self.whole_arc()
+    }
+
+    fn whole_arc(&self) -> &Arc<Walk> {
         self.whole.get_or_init(|| {
             let walk = walk::walk(&self.root, self.matcher(), self.options.file_limit)
                 .unwrap_or_else(|e| Walk {
@@ -199,13 +204,24 @@ impl BuildContext {
                     ..Walk::default()
                 });
             self.note_walk(&walk);
-            walk
+            Arc::new(walk)
         })
     }
 
     /// The whole walk if it was made already.
     pub(crate) fn whole_if_walked(&self) -> Option<&Walk> {
-        self.whole.get()
+        self.whole.get().map(|w| &**w)
+    }
+
+    /// A walk holding everything the whole walk lists on the way to `dir`
+    /// and below it: the whole walk if it was made (or `dir` is the root),
+    /// else a walk of that part only.
+    pub(crate) fn walk_of(&self, dir: &str) -> Arc<Walk> {
+        match self.whole.get() {
+            Some(whole) => Arc::clone(whole),
+            None if dir.is_empty() => Arc::clone(self.whole_arc()),
+            None => self.walk_scope(dir),
+        }
     }
 
     /// What the whole walk lists on the way to `scope` and below it (see

@@ -15,17 +15,18 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::gopath;
 use super::walk::{self, EntryKind, Walk};
 use super::{BuildContext, Entry, Pattern};
 
 /// A file the source names that the ignore file keeps out of the context.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Excluded<'c> {
     /// A file, or an excluded directory the walk skipped (its contents are
     /// not listed).
-    pub entry: Entry,
+    pub entry: &'c Entry,
     pub pattern: &'c Pattern,
 }
 
@@ -51,15 +52,33 @@ pub struct SourceFiles<'c> {
     pub path: String,
     /// Whether the source is a wildcard.
     pub wildcard: bool,
-    /// Files (and symlinks, sockets…) the build reads, in walk order.
-    pub included: Vec<Entry>,
+    /// The walk the files were found in (shared, not copied).
+    walk: Arc<Walk>,
+    /// Files (and symlinks, sockets…) the build reads, in walk order, as
+    /// indices into the walk.
+    included: Vec<usize>,
     /// What the source names but the ignore file excludes, with the pattern
     /// that excludes each.
-    pub excluded: Vec<Excluded<'c>>,
+    excluded: Vec<(usize, &'c Pattern)>,
     pub missing: Option<Missing>,
     /// The walk stopped early or could not read part of the source, so the
     /// lists may be short (and "missing" is only a guess).
     pub incomplete: bool,
+}
+
+impl SourceFiles<'_> {
+    /// Files (and symlinks, sockets…) the build reads, in walk order.
+    pub fn included(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
+        self.included.iter().map(|&i| &self.walk.entries[i])
+    }
+
+    /// What the source names but the ignore file excludes, in walk order.
+    pub fn excluded(&self) -> impl ExactSizeIterator<Item = Excluded<'_>> + '_ {
+        self.excluded.iter().map(|&(i, pattern)| Excluded {
+            entry: &self.walk.entries[i],
+            pattern,
+        })
+    }
 }
 
 /// A source that cannot be resolved against the context.
@@ -139,35 +158,45 @@ impl BuildContext {
             let scope = real.clone().unwrap_or_else(|| path.clone());
             (real, scope)
         };
-        let new = |path: String| SourceFiles {
-            path,
-            wildcard,
-            included: Vec::new(),
-            excluded: Vec::new(),
-            missing: None,
-            incomplete: false,
-        };
         if !scope.is_empty() && self.whole_if_walked().is_none() {
             let walk = self.walk_scope(&scope);
-            let part = Resolver {
-                ctx: self,
-                walk: &walk,
-                scope: Some(&scope),
-                left_scope: false,
-            };
-            if let Some(files) = part.resolve(new(path.clone()), real.as_deref(), &scope)? {
-                return Ok(files);
+            if let Some(found) = Resolver::new(self, &walk, Some(&scope)).resolve(
+                &path,
+                wildcard,
+                real.as_deref(),
+                &scope,
+            )? {
+                return Ok(found.files(path, wildcard, walk));
             }
         }
-        let whole = Resolver {
-            ctx: self,
-            walk: self.whole(),
-            scope: None,
-            left_scope: false,
-        };
-        Ok(whole
-            .resolve(new(path), real.as_deref(), &scope)?
-            .unwrap_or_else(|| unreachable!("the whole walk has no scope to leave")))
+        let walk = Arc::clone(self.whole_arc());
+        let found = Resolver::new(self, &walk, None)
+            .resolve(&path, wildcard, real.as_deref(), &scope)?
+            .unwrap_or_else(|| unreachable!("the whole walk has no scope to leave"));
+        Ok(found.files(path, wildcard, walk))
+    }
+}
+
+/// What a source reads, as indices into the walk it was resolved in.
+#[derive(Default)]
+struct Found<'c> {
+    included: Vec<usize>,
+    excluded: Vec<(usize, &'c Pattern)>,
+    missing: Option<Missing>,
+    incomplete: bool,
+}
+
+impl<'c> Found<'c> {
+    fn files(self, path: String, wildcard: bool, walk: Arc<Walk>) -> SourceFiles<'c> {
+        SourceFiles {
+            path,
+            wildcard,
+            walk,
+            included: self.included,
+            excluded: self.excluded,
+            missing: self.missing,
+            incomplete: self.incomplete,
+        }
     }
 }
 
@@ -179,162 +208,171 @@ struct Resolver<'c, 'w> {
     scope: Option<&'w str>,
     /// A symlink led out of `scope`: the partial walk cannot answer.
     left_scope: bool,
+    found: Found<'c>,
 }
 
-impl<'c> Resolver<'c, '_> {
+impl<'c, 'w> Resolver<'c, 'w> {
+    fn new(ctx: &'c BuildContext, walk: &'w Walk, scope: Option<&'w str>) -> Self {
+        Self {
+            ctx,
+            walk,
+            scope,
+            left_scope: false,
+            found: Found::default(),
+        }
+    }
+
     /// `None` when the answer needs entries outside the partial walk.
     fn resolve(
         mut self,
-        mut files: SourceFiles<'c>,
+        path: &str,
+        wildcard: bool,
         real: Option<&str>,
         scope: &str,
-    ) -> Result<Option<SourceFiles<'c>>, SourceError> {
-        if files.wildcard {
-            self.resolve_wildcard(&mut files, scope)?;
+    ) -> Result<Option<Found<'c>>, SourceError> {
+        if wildcard {
+            self.resolve_wildcard(path, scope)?;
         } else {
-            self.resolve_literal(&mut files, real);
+            self.resolve_literal(real);
         }
         if self.left_scope {
             return Ok(None);
         }
-        // Links and overlapping matches can name a file twice.
-        files
-            .included
-            .sort_by(|a, b| walk::path_order(a.path(), b.path()));
-        files.included.dedup_by(|a, b| a.path() == b.path());
-        files
-            .excluded
-            .sort_by(|a, b| walk::path_order(a.entry.path(), b.entry.path()));
-        files
-            .excluded
-            .dedup_by(|a, b| a.entry.path() == b.entry.path());
-        files.incomplete |= self.walk.stopped_after.is_some()
+        // Links and overlapping matches can name a file twice. The walk is
+        // in path order, so its indices are too.
+        let found = &mut self.found;
+        found.included.sort_unstable();
+        found.included.dedup();
+        found.excluded.sort_unstable_by_key(|&(i, _)| i);
+        found.excluded.dedup_by_key(|&mut (i, _)| i);
+        found.incomplete |= self.walk.stopped_after.is_some()
             || self.walk.problems.iter().any(|p| {
                 !p.excluded && (walk::is_within(&p.path, scope) || walk::is_within(scope, &p.path))
             });
-        Ok(Some(files))
+        Ok(Some(self.found))
     }
 
     /// A source without wildcards; `real` is where it leads (`None`: it
     /// does not exist).
-    fn resolve_literal(&mut self, files: &mut SourceFiles<'c>, real: Option<&str>) {
+    fn resolve_literal(&mut self, real: Option<&str>) {
         let Some(real) = real else {
-            files.missing = Some(Missing::NotFound);
+            self.found.missing = Some(Missing::NotFound);
             return;
         };
         if real.is_empty() {
             // The whole context, or a link to its root.
-            self.collect_below("", files);
+            self.collect_below("");
             return;
         }
-        match self.walk.entry(real) {
-            Some(entry) => {
-                if !self.in_context(entry) {
-                    files.missing = Some(Missing::Excluded);
+        match self.walk.position(real) {
+            Some(i) => {
+                if !self.in_context(i) {
+                    self.found.missing = Some(Missing::Excluded);
                 }
-                self.collect(entry, files);
+                self.collect(i);
             }
             None => {
                 // On disk but not walked: below a skipped directory, or past
                 // the file limit.
                 if self.ctx.excluded_by(real).is_some() {
-                    files.missing = Some(Missing::Excluded);
+                    self.found.missing = Some(Missing::Excluded);
                     if let Some(dir) = self.walked_ancestor(real) {
-                        self.push_excluded(dir, files);
+                        self.push_excluded(dir);
                     }
                 } else {
-                    files.incomplete = true;
+                    self.found.incomplete = true;
                 }
             }
         }
     }
 
     /// A wildcard source whose matches all lie in `scope`.
-    fn resolve_wildcard(
-        &mut self,
-        files: &mut SourceFiles<'c>,
-        scope: &str,
-    ) -> Result<(), SourceError> {
-        let pattern = files.path.clone();
+    fn resolve_wildcard(&mut self, pattern: &str, scope: &str) -> Result<(), SourceError> {
         let bad = || SourceError::BadPattern {
-            pattern: pattern.clone(),
+            pattern: pattern.to_owned(),
         };
         let mut matched_any = false;
         let mut last_match: Option<&str> = None;
         let walk = self.walk;
-        for entry in walk.below(scope) {
+        for i in walk.below_range(scope) {
+            let entry = &walk.entries[i];
             if last_match.is_some_and(|m| walk::is_within(entry.path(), m)) {
                 continue;
             }
-            if !gopath::glob_match(&pattern, entry.path()).map_err(|_| bad())? {
+            if !gopath::glob_match(pattern, entry.path()).map_err(|_| bad())? {
                 continue;
             }
             last_match = Some(entry.path());
-            matched_any |= self.in_context(entry);
-            self.collect(entry, files);
+            matched_any |= self.in_context(i);
+            self.collect(i);
         }
-        if let Some(dir) = self.walked_ancestor(scope).filter(|d| d.is_pruned()) {
+        if let Some(dir) = self
+            .walked_ancestor(scope)
+            .filter(|&d| walk.entries[d].is_pruned())
+        {
             // The wildcard points into a directory the walk skipped.
-            self.push_excluded(dir, files);
+            self.push_excluded(dir);
         }
         if !matched_any {
-            files.missing = Some(Missing::NoWildcardMatch);
+            self.found.missing = Some(Missing::NoWildcardMatch);
         }
         Ok(())
     }
 
-    /// Adds what `entry` brings: a file itself, a directory everything
+    /// Adds what entry `i` brings: a file itself, a directory everything
     /// below it, a symlink what it points to.
-    fn collect(&mut self, entry: &Entry, files: &mut SourceFiles<'c>) {
+    fn collect(&mut self, i: usize) {
         let walk = self.walk;
-        let mut target = entry;
+        let entry = &walk.entries[i];
+        let mut target = i;
         if entry.kind() == EntryKind::Symlink {
             match resolve_in_root(&self.ctx.root, entry.path()) {
                 Some(real) if !self.scope.is_none_or(|s| walk::is_within(&real, s)) => {
                     self.left_scope = true;
                     return;
                 }
-                Some(real) if real.is_empty() => return self.collect_below("", files),
-                Some(real) => target = walk.entry(&real).unwrap_or(entry),
+                Some(real) if real.is_empty() => return self.collect_below(""),
+                Some(real) => target = walk.position(&real).unwrap_or(i),
                 None => {}
             }
         }
-        if target.kind() == EntryKind::Dir {
-            if target.is_pruned() {
-                self.push_excluded(target, files);
+        let entry = &walk.entries[target];
+        if entry.kind() == EntryKind::Dir {
+            if entry.is_pruned() {
+                self.push_excluded(target);
             } else {
-                self.collect_below(target.path(), files);
+                self.collect_below(entry.path());
             }
-        } else if target.is_excluded() {
-            self.push_excluded(target, files);
+        } else if entry.is_excluded() {
+            self.push_excluded(target);
         } else {
-            files.included.push(target.clone());
+            self.found.included.push(target);
         }
     }
 
-    fn collect_below(&self, dir: &str, files: &mut SourceFiles<'c>) {
-        for entry in self.walk.below(dir) {
+    fn collect_below(&mut self, dir: &str) {
+        for i in self.walk.below_range(dir) {
+            let entry = &self.walk.entries[i];
             if entry.is_pruned() || (entry.kind() != EntryKind::Dir && entry.is_excluded()) {
-                self.push_excluded(entry, files);
+                self.push_excluded(i);
             } else if entry.kind() != EntryKind::Dir {
-                files.included.push(entry.clone());
+                self.found.included.push(i);
             }
         }
     }
 
-    fn push_excluded(&self, entry: &Entry, files: &mut SourceFiles<'c>) {
-        if let Some(pattern) = entry.pattern_index().and_then(|i| self.ctx.pattern(i)) {
-            files.excluded.push(Excluded {
-                entry: entry.clone(),
-                pattern,
-            });
+    fn push_excluded(&mut self, i: usize) {
+        let index = self.walk.entries[i].pattern_index();
+        if let Some(pattern) = index.and_then(|k| self.ctx.pattern(k)) {
+            self.found.excluded.push((i, pattern));
         }
     }
 
-    /// Whether the build sees `entry`: it is not excluded, or it is a
+    /// Whether the build sees entry `i`: it is not excluded, or it is a
     /// directory holding something that is (BuildKit then sends the
     /// directory too).
-    fn in_context(&self, entry: &Entry) -> bool {
+    fn in_context(&self, i: usize) -> bool {
+        let entry = &self.walk.entries[i];
         !entry.is_excluded()
             || (entry.kind() == EntryKind::Dir
                 && self
@@ -345,11 +383,11 @@ impl<'c> Resolver<'c, '_> {
     }
 
     /// The deepest walked entry that is `path` or one of its parents.
-    fn walked_ancestor(&self, path: &str) -> Option<&'_ Entry> {
+    fn walked_ancestor(&self, path: &str) -> Option<usize> {
         let mut prefix = path;
         while !prefix.is_empty() {
-            if let Some(entry) = self.walk.entry(prefix) {
-                return Some(entry);
+            if let Some(i) = self.walk.position(prefix) {
+                return Some(i);
             }
             prefix = prefix.rfind('/').map_or("", |i| &prefix[..i]);
         }

@@ -636,21 +636,21 @@ fn symlinks_are_listed_not_followed() {
     );
     // A COPY source that is a link reads its target; a loop reads nothing.
     let link = c.resolve_source("link.txt").unwrap();
-    assert_eq!(paths(&link.included), ["real.txt"]);
+    assert_eq!(paths(link.included()), ["real.txt"]);
     assert_eq!(
         c.resolve_source("a").unwrap().missing,
         Some(Missing::NotFound)
     );
     // A wildcard that meets a file and a link to it reads the file once.
     let both = c.resolve_source("*.txt").unwrap();
-    assert_eq!(paths(&both.included), ["real.txt"]);
+    assert_eq!(paths(both.included()), ["real.txt"]);
     // A link to the root brings the whole context.
     let root_link = c.resolve_source("dir/up").unwrap();
-    assert!(root_link.included.iter().any(|e| e.path() == "dir/file"));
+    assert!(root_link.included().any(|e| e.path() == "dir/file"));
     assert_eq!(root_link.missing, None);
     // Through a link to a directory, clamped at the root.
     let via = c.resolve_source("dir/up/dir/loop/file").unwrap();
-    assert_eq!(paths(&via.included), ["dir/file"]);
+    assert_eq!(paths(via.included()), ["dir/file"]);
 }
 
 #[cfg(unix)]
@@ -707,14 +707,13 @@ fn source_tree() -> TempDir {
     ])
 }
 
-fn paths(entries: &[Entry]) -> Vec<&str> {
-    entries.iter().map(Entry::path).collect()
+fn paths<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<&'a str> {
+    entries.map(Entry::path).collect()
 }
 
 fn excluded<'c>(files: &'c SourceFiles<'c>) -> Vec<(&'c str, &'c str)> {
     files
-        .excluded
-        .iter()
+        .excluded()
         .map(|x| (x.entry.path(), x.pattern.source()))
         .collect()
 }
@@ -725,25 +724,25 @@ fn wildcard_sources() {
     let c = load(ctx.path(), None);
     let txt = c.resolve_source("*.txt").unwrap();
     assert!(txt.wildcard);
-    assert_eq!(paths(&txt.included), ["a.txt", "b.txt"]);
+    assert_eq!(paths(txt.included()), ["a.txt", "b.txt"]);
     assert_eq!(txt.missing, None);
 
     let rs = c.resolve_source("src/*.rs").unwrap();
-    assert_eq!(paths(&rs.included), ["src/lib.rs", "src/main.rs"]);
+    assert_eq!(paths(rs.included()), ["src/lib.rs", "src/main.rs"]);
     // `**` is `*`: one level, a matched directory brings its contents.
     let go = c.resolve_source("src/**/*.go").unwrap();
-    assert_eq!(paths(&go.included), ["src/x/top.go"]);
+    assert_eq!(paths(go.included()), ["src/x/top.go"]);
     let dirs = c.resolve_source("src/[ux]*").unwrap();
     assert_eq!(
-        paths(&dirs.included),
+        paths(dirs.included()),
         ["src/util/mod.rs", "src/x/top.go", "src/x/y/deep.go"]
     );
     let class = c.resolve_source("[ab].txt").unwrap();
-    assert_eq!(paths(&class.included), ["a.txt", "b.txt"]);
+    assert_eq!(paths(class.included()), ["a.txt", "b.txt"]);
 
     // Only excluded files match: BuildKit sees no match and copies nothing.
     let env = c.resolve_source("*.env").unwrap();
-    assert!(env.included.is_empty());
+    assert!(env.included().len() == 0);
     assert_eq!(excluded(&env), [(".env", "*.env"), ("prod.env", "*.env")]);
     assert_eq!(env.missing, Some(Missing::NoWildcardMatch));
     assert_eq!(
@@ -769,7 +768,7 @@ fn directory_and_root_sources() {
         let s = c.resolve_source(spelling).unwrap();
         assert_eq!(s.path, "src", "{spelling}");
         assert_eq!(
-            paths(&s.included),
+            paths(s.included()),
             [
                 "src/lib.rs",
                 "src/main.rs",
@@ -779,13 +778,13 @@ fn directory_and_root_sources() {
             ],
             "{spelling}"
         );
-        assert!(s.excluded.is_empty() && s.missing.is_none() && !s.incomplete);
+        assert!(s.excluded().len() == 0 && s.missing.is_none() && !s.incomplete);
     }
     for spelling in [".", "./", "/", ""] {
         let all = c.resolve_source(spelling).unwrap();
         assert_eq!(all.path, "", "{spelling}");
-        assert!(paths(&all.included).contains(&"build/keep.txt"));
-        assert!(!paths(&all.included).contains(&"build/out.bin"));
+        assert!(paths(all.included()).contains(&"build/keep.txt"));
+        assert!(!paths(all.included()).contains(&"build/out.bin"));
         assert_eq!(
             excluded(&all),
             [
@@ -799,7 +798,7 @@ fn directory_and_root_sources() {
     // `build` itself is not excluded (`build/**` needs something after
     // the slash); its contents are, but for the exception.
     let build = c.resolve_source("build").unwrap();
-    assert_eq!(paths(&build.included), ["build/keep.txt"]);
+    assert_eq!(paths(build.included()), ["build/keep.txt"]);
     assert_eq!(excluded(&build), [("build/out.bin", "build/**")]);
     assert_eq!(build.missing, None);
 }
@@ -810,7 +809,7 @@ fn missing_and_excluded_sources() {
     let c = load(ctx.path(), None);
     let nope = c.resolve_source("nope.txt").unwrap();
     assert_eq!(nope.missing, Some(Missing::NotFound));
-    assert!(nope.included.is_empty());
+    assert!(nope.included().len() == 0);
     assert_eq!(
         c.resolve_source("src/nope/x").unwrap().missing,
         Some(Missing::NotFound)
@@ -1011,9 +1010,9 @@ fn bench_walk() {
     let wild = c.resolve_source("src/*/mod1/*.rs").unwrap();
     eprintln!(
         "resolve `.` ({} files), `src` ({}), `src/*/mod1/*.rs` ({}) in {:.3}s",
-        all.included.len(),
-        src.included.len(),
-        wild.included.len(),
+        all.included().len(),
+        src.included().len(),
+        wild.included().len(),
         start.elapsed().as_secs_f64()
     );
     time("walk, limit 10k", WalkOptions { file_limit: 10_000 });
@@ -1075,7 +1074,7 @@ fn summary(result: Result<SourceFiles<'_>, SourceError>) -> String {
             files.wildcard,
             files.missing,
             files.incomplete,
-            paths(&files.included),
+            paths(files.included()),
             excluded(&files),
         ),
         Err(e) => format!("error: {e}"),
@@ -1183,11 +1182,11 @@ fn sources_walk_only_what_they_name() {
     let ctx = source_tree();
     let c = load(ctx.path(), None);
     assert_eq!(
-        paths(&c.resolve_source("src/x/top.go").unwrap().included),
+        paths(c.resolve_source("src/x/top.go").unwrap().included()),
         ["src/x/top.go"]
     );
     assert_eq!(
-        paths(&c.resolve_source("src/x/*.go").unwrap().included),
+        paths(c.resolve_source("src/x/*.go").unwrap().included()),
         ["src/x/top.go"]
     );
     assert!(c.whole_if_walked().is_none());
@@ -1203,6 +1202,6 @@ fn sources_walk_only_what_they_name() {
         c.listings.lock().unwrap().keys()
     );
     let all = c.resolve_source(".").unwrap();
-    assert!(paths(&all.included).contains(&"src/util/mod.rs"));
+    assert!(paths(all.included()).contains(&"src/util/mod.rs"));
     assert!(c.whole_if_walked().is_some());
 }

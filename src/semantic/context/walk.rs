@@ -67,7 +67,7 @@ pub struct WalkProblem {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Walk {
+pub struct Walk {
     pub entries: Vec<Entry>,
     pub problems: Vec<WalkProblem>,
     pub stopped_after: Option<usize>,
@@ -75,25 +75,34 @@ pub(crate) struct Walk {
 }
 
 impl Walk {
-    /// The entry at `path`, if the walk saw it.
-    pub fn entry(&self, path: &str) -> Option<&Entry> {
+    /// The index of the entry at `path`, if the walk saw it.
+    pub fn position(&self, path: &str) -> Option<usize> {
         self.entries
             .binary_search_by(|e| path_order(e.path(), path))
             .ok()
-            .map(|i| &self.entries[i])
     }
 
-    /// The entries strictly below directory `dir` (`""` = everything).
-    pub fn below(&self, dir: &str) -> &[Entry] {
+    /// The entry at `path`, if the walk saw it.
+    pub fn entry(&self, path: &str) -> Option<&Entry> {
+        self.position(path).map(|i| &self.entries[i])
+    }
+
+    /// The indices of the entries strictly below directory `dir` (`""` =
+    /// everything).
+    pub fn below_range(&self, dir: &str) -> std::ops::Range<usize> {
         if dir.is_empty() {
-            return &self.entries;
+            return 0..self.entries.len();
         }
         let start = self
             .entries
             .partition_point(|e| path_order(e.path(), dir) != Ordering::Greater);
-        let rest = &self.entries[start..];
-        let len = rest.partition_point(|e| is_within(e.path(), dir));
-        &rest[..len]
+        let len = self.entries[start..].partition_point(|e| is_within(e.path(), dir));
+        start..start + len
+    }
+
+    /// The entries strictly below directory `dir` (`""` = everything).
+    pub fn below(&self, dir: &str) -> &[Entry] {
+        &self.entries[self.below_range(dir)]
     }
 }
 

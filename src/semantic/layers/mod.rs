@@ -392,10 +392,10 @@ pub fn context_input(context: Option<&BuildContext>, written: &str, value: &str)
         Ok(files) => ContextInput {
             source: written.to_owned(),
             wildcard: files.wildcard,
-            files: files.included.iter().map(|e| e.path().to_owned()).collect(),
-            excluded: files.excluded.len(),
+            files: files.included().map(|e| e.path().to_owned()).collect(),
+            excluded: files.excluded().len(),
             missing: files.missing,
-            path: Some(files.path),
+            path: Some(files.path.clone()),
         },
         Err(_) => ContextInput {
             source: written.to_owned(),
