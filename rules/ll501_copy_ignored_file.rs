@@ -95,7 +95,7 @@ fn check(checker: &mut Checker, inst: &Instruction) {
         };
         let excluded_only = match files.missing {
             Some(Missing::Excluded) => true,
-            Some(Missing::NoWildcardMatch) => files.excluded().len() > 0,
+            Some(Missing::NoWildcardMatch) => files.excluded().next().is_some(),
             _ => false,
         };
         if !excluded_only || files.incomplete {

@@ -126,6 +126,8 @@ pub struct BuildContext {
     scopes: Mutex<HashMap<String, Arc<Walk>>>,
     /// Some walk stopped at the file limit.
     stopped: AtomicBool,
+    /// Sources resolved so far, by source as written.
+    resolved: Mutex<HashMap<String, Result<Arc<sources::Resolution>, SourceError>>>,
 }
 
 impl BuildContext {
@@ -167,6 +169,7 @@ impl BuildContext {
             listings: Mutex::default(),
             scopes: Mutex::default(),
             stopped: AtomicBool::new(false),
+            resolved: Mutex::default(),
         })
     }
 
@@ -257,6 +260,13 @@ impl BuildContext {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(scope.to_owned(), Arc::clone(&walk));
         walk
+    }
+
+    fn resolved(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Result<Arc<sources::Resolution>, SourceError>>>
+    {
+        self.resolved.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn note_walk(&self, walk: &Walk) {

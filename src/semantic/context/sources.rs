@@ -52,33 +52,51 @@ pub struct SourceFiles<'c> {
     pub path: String,
     /// Whether the source is a wildcard.
     pub wildcard: bool,
-    /// The walk the files were found in (shared, not copied).
-    walk: Arc<Walk>,
-    /// Files (and symlinks, sockets…) the build reads, in walk order, as
-    /// indices into the walk.
-    included: Vec<usize>,
-    /// What the source names but the ignore file excludes, with the pattern
-    /// that excludes each.
-    excluded: Vec<(usize, &'c Pattern)>,
     pub missing: Option<Missing>,
     /// The walk stopped early or could not read part of the source, so the
     /// lists may be short (and "missing" is only a guess).
     pub incomplete: bool,
+    resolution: Arc<Resolution>,
+    context: &'c BuildContext,
 }
 
 impl SourceFiles<'_> {
     /// Files (and symlinks, sockets…) the build reads, in walk order.
     pub fn included(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
-        self.included.iter().map(|&i| &self.walk.entries[i])
+        let walk = &self.resolution.walk;
+        self.resolution
+            .found
+            .included
+            .iter()
+            .map(|&i| &walk.entries[i])
     }
 
-    /// What the source names but the ignore file excludes, in walk order.
-    pub fn excluded(&self) -> impl ExactSizeIterator<Item = Excluded<'_>> + '_ {
-        self.excluded.iter().map(|&(i, pattern)| Excluded {
-            entry: &self.walk.entries[i],
-            pattern,
-        })
+    /// What the source names but the ignore file excludes, with the pattern
+    /// that excludes each, in walk order.
+    pub fn excluded(&self) -> impl Iterator<Item = Excluded<'_>> + '_ {
+        let walk = &self.resolution.walk;
+        self.resolution
+            .found
+            .excluded
+            .iter()
+            .filter_map(|&(i, pattern)| {
+                Some(Excluded {
+                    entry: &walk.entries[i],
+                    pattern: self.context.pattern(pattern)?,
+                })
+            })
     }
+}
+
+/// One source resolved, kept by its context: the layer model and the rules
+/// that resolve the same source share it.
+#[derive(Debug)]
+pub(crate) struct Resolution {
+    path: String,
+    wildcard: bool,
+    /// The walk the files were found in (shared, not copied).
+    walk: Arc<Walk>,
+    found: Found,
 }
 
 /// A source that cannot be resolved against the context.
@@ -128,6 +146,29 @@ impl BuildContext {
     /// the context files it reads. Only the part of the context the source
     /// names is walked, unless the whole context was walked already.
     pub fn resolve_source(&self, source: &str) -> Result<SourceFiles<'_>, SourceError> {
+        let resolution = self.resolution(source)?;
+        Ok(SourceFiles {
+            path: resolution.path.clone(),
+            wildcard: resolution.wildcard,
+            missing: resolution.found.missing,
+            incomplete: resolution.found.incomplete,
+            resolution,
+            context: self,
+        })
+    }
+
+    /// The resolution of `source`, made on first use.
+    pub(crate) fn resolution(&self, source: &str) -> Result<Arc<Resolution>, SourceError> {
+        if let Some(known) = self.resolved().get(source) {
+            return known.clone();
+        }
+        let resolution = self.resolve(source).map(Arc::new);
+        self.resolved()
+            .insert(source.to_owned(), resolution.clone());
+        resolution
+    }
+
+    fn resolve(&self, source: &str) -> Result<Resolution, SourceError> {
         if is_remote_source(source) {
             return Err(SourceError::Remote);
         }
@@ -166,38 +207,35 @@ impl BuildContext {
                 real.as_deref(),
                 &scope,
             )? {
-                return Ok(found.files(path, wildcard, walk));
+                return Ok(Resolution {
+                    path,
+                    wildcard,
+                    walk,
+                    found,
+                });
             }
         }
         let walk = Arc::clone(self.whole_arc());
         let found = Resolver::new(self, &walk, None)
             .resolve(&path, wildcard, real.as_deref(), &scope)?
             .unwrap_or_else(|| unreachable!("the whole walk has no scope to leave"));
-        Ok(found.files(path, wildcard, walk))
-    }
-}
-
-/// What a source reads, as indices into the walk it was resolved in.
-#[derive(Default)]
-struct Found<'c> {
-    included: Vec<usize>,
-    excluded: Vec<(usize, &'c Pattern)>,
-    missing: Option<Missing>,
-    incomplete: bool,
-}
-
-impl<'c> Found<'c> {
-    fn files(self, path: String, wildcard: bool, walk: Arc<Walk>) -> SourceFiles<'c> {
-        SourceFiles {
+        Ok(Resolution {
             path,
             wildcard,
             walk,
-            included: self.included,
-            excluded: self.excluded,
-            missing: self.missing,
-            incomplete: self.incomplete,
-        }
+            found,
+        })
     }
+}
+
+/// What a source reads, as indices into the walk it was resolved in (and,
+/// for what is excluded, into the ignore file's patterns).
+#[derive(Debug, Default)]
+struct Found {
+    included: Vec<usize>,
+    excluded: Vec<(usize, usize)>,
+    missing: Option<Missing>,
+    incomplete: bool,
 }
 
 /// Resolves a source against a walk: the whole context's, or a partial one
@@ -208,7 +246,7 @@ struct Resolver<'c, 'w> {
     scope: Option<&'w str>,
     /// A symlink led out of `scope`: the partial walk cannot answer.
     left_scope: bool,
-    found: Found<'c>,
+    found: Found,
 }
 
 impl<'c, 'w> Resolver<'c, 'w> {
@@ -229,7 +267,7 @@ impl<'c, 'w> Resolver<'c, 'w> {
         wildcard: bool,
         real: Option<&str>,
         scope: &str,
-    ) -> Result<Option<Found<'c>>, SourceError> {
+    ) -> Result<Option<Found>, SourceError> {
         if wildcard {
             self.resolve_wildcard(path, scope)?;
         } else {
@@ -363,7 +401,7 @@ impl<'c, 'w> Resolver<'c, 'w> {
 
     fn push_excluded(&mut self, i: usize) {
         let index = self.walk.entries[i].pattern_index();
-        if let Some(pattern) = index.and_then(|k| self.ctx.pattern(k)) {
+        if let Some(pattern) = index.filter(|&k| self.ctx.pattern(k).is_some()) {
             self.found.excluded.push((i, pattern));
         }
     }

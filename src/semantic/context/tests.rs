@@ -778,7 +778,7 @@ fn directory_and_root_sources() {
             ],
             "{spelling}"
         );
-        assert!(s.excluded().len() == 0 && s.missing.is_none() && !s.incomplete);
+        assert!(s.excluded().next().is_none() && s.missing.is_none() && !s.incomplete);
     }
     for spelling in [".", "./", "/", ""] {
         let all = c.resolve_source(spelling).unwrap();
@@ -1190,8 +1190,13 @@ fn sources_walk_only_what_they_name() {
         ["src/x/top.go"]
     );
     assert!(c.whole_if_walked().is_none());
-    // The layer model and the rules resolving one source share its walk.
+    // The layer model and the rules resolving one source share its walk
+    // and its resolution.
     assert!(Arc::ptr_eq(&c.walk_scope("src/x"), &c.walk_scope("src/x")));
+    assert!(Arc::ptr_eq(
+        &c.resolution("src/x/*.go").unwrap(),
+        &c.resolution("src/x/*.go").unwrap()
+    ));
     assert!(
         c.listings
             .lock()

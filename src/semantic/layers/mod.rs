@@ -393,7 +393,7 @@ pub fn context_input(context: Option<&BuildContext>, written: &str, value: &str)
             source: written.to_owned(),
             wildcard: files.wildcard,
             files: files.included().map(|e| e.path().to_owned()).collect(),
-            excluded: files.excluded().len(),
+            excluded: files.excluded().count(),
             missing: files.missing,
             path: Some(files.path.clone()),
         },
