@@ -78,12 +78,12 @@ fn check(checker: &mut Checker, inst: &Instruction) {
         };
         let resolved = match context.resolve_source(&value) {
             Ok(files) if files.missing == Some(Missing::NotFound) && !files.incomplete => {
-                files.path
+                files.path.clone()
             }
             Err(SourceError::EscapesContext { resolved_as }) => {
                 match context.resolve_source(&resolved_as) {
                     Ok(files) if files.missing == Some(Missing::NotFound) && !files.incomplete => {
-                        files.path
+                        files.path.clone()
                     }
                     _ => continue,
                 }

@@ -34,10 +34,13 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 pub use gopath::{BadPattern, contains_wildcards, glob_match};
 pub use ignore::{IgnoreFile, MatchInfo, Pattern, PatternError, PatternMatcher, read_patterns};
-pub use sources::{Excluded, Missing, SourceError, SourceFiles, is_remote_source};
+pub use sources::{Excluded, Missing, Resolution, SourceError, SourceFiles, is_remote_source};
 use walk::Listing;
 pub(crate) use walk::Walk;
 pub use walk::{Entry, EntryKind, WalkProblem};
+
+/// A source's resolution, as the context keeps it.
+type Resolved = Result<Arc<Resolution>, SourceError>;
 
 /// The ignore file every context may have at its root.
 pub const DOCKERIGNORE: &str = ".dockerignore";
@@ -127,7 +130,7 @@ pub struct BuildContext {
     /// Some walk stopped at the file limit.
     stopped: AtomicBool,
     /// Sources resolved so far, by source as written.
-    resolved: Mutex<HashMap<String, Result<Arc<sources::Resolution>, SourceError>>>,
+    resolved: Mutex<HashMap<String, Resolved>>,
 }
 
 impl BuildContext {
@@ -262,10 +265,7 @@ impl BuildContext {
         walk
     }
 
-    fn resolved(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, Result<Arc<sources::Resolution>, SourceError>>>
-    {
+    fn resolved(&self) -> std::sync::MutexGuard<'_, HashMap<String, Resolved>> {
         self.resolved.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -44,20 +44,21 @@ pub enum Missing {
     NoWildcardMatch,
 }
 
-/// The context files one source reads.
+/// The context files one source reads: its [`Resolution`] (shared by
+/// everything that resolves the same source), read with the context's
+/// ignore file.
 #[derive(Debug, Clone)]
 pub struct SourceFiles<'c> {
-    /// The source as BuildKit resolves it, relative to the context root
-    /// (`""` for the whole context).
-    pub path: String,
-    /// Whether the source is a wildcard.
-    pub wildcard: bool,
-    pub missing: Option<Missing>,
-    /// The walk stopped early or could not read part of the source, so the
-    /// lists may be short (and "missing" is only a guess).
-    pub incomplete: bool,
     resolution: Arc<Resolution>,
     context: &'c BuildContext,
+}
+
+impl std::ops::Deref for SourceFiles<'_> {
+    type Target = Resolution;
+
+    fn deref(&self) -> &Resolution {
+        &self.resolution
+    }
 }
 
 impl SourceFiles<'_> {
@@ -91,12 +92,32 @@ impl SourceFiles<'_> {
 /// One source resolved, kept by its context: the layer model and the rules
 /// that resolve the same source share it.
 #[derive(Debug)]
-pub(crate) struct Resolution {
-    path: String,
-    wildcard: bool,
+pub struct Resolution {
+    /// The source as BuildKit resolves it, relative to the context root
+    /// (`""` for the whole context).
+    pub path: String,
+    /// Whether the source is a wildcard.
+    pub wildcard: bool,
+    pub missing: Option<Missing>,
+    /// The walk stopped early or could not read part of the source, so the
+    /// lists may be short (and "missing" is only a guess).
+    pub incomplete: bool,
     /// The walk the files were found in (shared, not copied).
     walk: Arc<Walk>,
     found: Found,
+}
+
+impl Resolution {
+    fn new(path: String, wildcard: bool, walk: Arc<Walk>, found: Found) -> Self {
+        Self {
+            path,
+            wildcard,
+            missing: found.missing,
+            incomplete: found.incomplete,
+            walk,
+            found,
+        }
+    }
 }
 
 /// A source that cannot be resolved against the context.
@@ -146,13 +167,8 @@ impl BuildContext {
     /// the context files it reads. Only the part of the context the source
     /// names is walked, unless the whole context was walked already.
     pub fn resolve_source(&self, source: &str) -> Result<SourceFiles<'_>, SourceError> {
-        let resolution = self.resolution(source)?;
         Ok(SourceFiles {
-            path: resolution.path.clone(),
-            wildcard: resolution.wildcard,
-            missing: resolution.found.missing,
-            incomplete: resolution.found.incomplete,
-            resolution,
+            resolution: self.resolution(source)?,
             context: self,
         })
     }
@@ -207,24 +223,14 @@ impl BuildContext {
                 real.as_deref(),
                 &scope,
             )? {
-                return Ok(Resolution {
-                    path,
-                    wildcard,
-                    walk,
-                    found,
-                });
+                return Ok(Resolution::new(path, wildcard, walk, found));
             }
         }
         let walk = Arc::clone(self.whole_arc());
         let found = Resolver::new(self, &walk, None)
             .resolve(&path, wildcard, real.as_deref(), &scope)?
             .unwrap_or_else(|| unreachable!("the whole walk has no scope to leave"));
-        Ok(Resolution {
-            path,
-            wildcard,
-            walk,
-            found,
-        })
+        Ok(Resolution::new(path, wildcard, walk, found))
     }
 }
 

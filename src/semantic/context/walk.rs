@@ -152,17 +152,17 @@ pub(crate) fn walk_scope(
 ) -> Walk {
     let mut out = Walk::default();
     let mut dir = String::new();
-    let mut dir_excluded = false;
     let mut info = MatchInfo::default();
     let mut parts = scope.split('/').peekable();
     while let Some(part) = parts.next() {
         let children = match list(&dir) {
             Ok(children) => children,
             Err(e) => {
+                // `dir` is the last entry recorded (none for the root).
                 out.problems.push(WalkProblem {
                     path: dir,
                     message: e.to_string(),
-                    excluded: dir_excluded,
+                    excluded: out.entries.last().is_some_and(Entry::is_excluded),
                 });
                 return out;
             }
@@ -184,27 +184,11 @@ pub(crate) fn walk_scope(
             return out;
         };
         if parts.peek().is_none() {
-            match read_children(&root.join(&path)) {
-                Ok(children) => descend(
-                    root,
-                    matcher,
-                    limit,
-                    &mut out,
-                    Frame {
-                        dir: path,
-                        children: children.into_iter(),
-                        info: child_info,
-                    },
-                ),
-                Err(e) => out.problems.push(WalkProblem {
-                    path,
-                    message: e.to_string(),
-                    excluded: out.entries.last().is_some_and(Entry::is_excluded),
-                }),
+            if let Some(frame) = open(root, &mut out, path, child_info) {
+                descend(root, matcher, limit, &mut out, frame);
             }
             return out;
         }
-        dir_excluded = out.entries.last().is_some_and(Entry::is_excluded);
         dir = path;
         info = child_info;
     }
@@ -239,17 +223,26 @@ fn descend(
         let Some(info) = visit(out, matcher, path.clone(), file_type, &frame.info) else {
             continue;
         };
-        match read_children(&root.join(&path)) {
-            Ok(children) => stack.push(Frame {
-                dir: path,
-                children: children.into_iter(),
-                info,
-            }),
-            Err(e) => out.problems.push(WalkProblem {
+        stack.extend(open(root, out, path, info));
+    }
+}
+
+/// Reads the children of directory `path`, just recorded by [`visit`], to
+/// walk them; records a problem when they cannot be read.
+fn open(root: &Path, out: &mut Walk, path: String, info: MatchInfo) -> Option<Frame> {
+    match read_children(&root.join(&path)) {
+        Ok(children) => Some(Frame {
+            dir: path,
+            children: children.into_iter(),
+            info,
+        }),
+        Err(e) => {
+            out.problems.push(WalkProblem {
                 path,
                 message: e.to_string(),
                 excluded: out.entries.last().is_some_and(Entry::is_excluded),
-            }),
+            });
+            None
         }
     }
 }
