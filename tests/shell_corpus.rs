@@ -179,3 +179,56 @@ fn shell_model_over_the_corpus() {
         stats.runs
     );
 }
+
+/// The plain command-list parser gives exactly the bash grammar's model
+/// for every `RUN` of the corpus, nested scripts included, and reads most
+/// of them.
+#[test]
+fn plain_parser_agrees_with_the_grammar() {
+    use layerlint::semantic::shell::script::{parse_with_grammar_only, parses_as_plain};
+    let files = corpus_files();
+    assert!(files.len() > 6000, "the corpus should be there");
+    let (mut runs, mut plain, mut bytes, mut plain_bytes) = (0, 0, 0, 0);
+    let mut differ = Vec::new();
+    for path in &files {
+        let Ok(bytes_of_file) = std::fs::read(path) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(&bytes_of_file);
+        let file = parse(&source);
+        let stages = Stages::new(&file);
+        let fast = ShellScripts::new(&file, &stages);
+        let slow = ShellScripts::new(&file, &stages);
+        let slow_runs: Vec<_> = parse_with_grammar_only(|| {
+            slow.runs()
+                .map(|(i, r)| (i, format!("{:#?}", r.script)))
+                .collect()
+        });
+        let fast_runs: Vec<_> = fast.runs().collect();
+        assert_eq!(fast_runs.len(), slow_runs.len());
+        for ((i, run), (_, expected)) in fast_runs.into_iter().zip(slow_runs) {
+            let Some(text) = &run.text else { continue };
+            runs += 1;
+            bytes += text.len();
+            if parses_as_plain(text) {
+                plain += 1;
+                plain_bytes += text.len();
+            }
+            let got = format!("{:#?}", run.script);
+            if got != expected && differ.len() < 10 {
+                differ.push(format!(
+                    "{} instruction {i}: {:?}\n--- grammar\n{expected}\n--- plain\n{got}",
+                    path.display(),
+                    text.as_str()
+                ));
+            }
+        }
+    }
+    println!(
+        "plain parser: {plain} of {runs} scripts, {plain_bytes} of {bytes} bytes ({}%)",
+        plain_bytes * 100 / bytes.max(1)
+    );
+    assert!(differ.is_empty(), "{}", differ.join("\n\n"));
+    // The fast path is worth its keep: it reads most scripts.
+    assert!(plain * 2 > runs, "{plain} of {runs}");
+}

@@ -149,3 +149,107 @@ fn deep_nesting_is_bounded() {
     let nested_quotes = format!("{}echo{}", "sh -c \"".repeat(300), "\"".repeat(300));
     check_source(&format!("FROM a\nRUN {nested_quotes}\n"));
 }
+
+/// A token of a generated script: mostly what the plain command-list
+/// parser reads, with some of what it leaves to the grammar.
+fn script_token() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "a",
+        "apt-get",
+        "x-1.2",
+        "/usr/bin/x",
+        "*.txt",
+        "/var/lib/*",
+        "--opt=v",
+        "-f",
+        "0",
+        "12",
+        "$V",
+        "${V}",
+        "${V:-d}",
+        "$1",
+        "$@",
+        "$?",
+        "x$V",
+        "a-$V-b",
+        "a/$V/b-$V.tgz",
+        "$V$W",
+        "\"q\"",
+        "\"$V x\"",
+        "\" $V\"",
+        "\"a $(b c)\"",
+        "'s q'",
+        "a'b'c",
+        "\\$x",
+        "\\\"",
+        "$(a b)",
+        "$(a | b)",
+        "\"$(a)\"",
+        "A=b",
+        "A=",
+        "A+=x",
+        "B=\"$V\"",
+        "C=$(d)",
+        ">",
+        ">>",
+        "<",
+        "2>",
+        "2>&1",
+        ">&2",
+        "&>",
+        ">|",
+        "<&",
+        "|",
+        "||",
+        "&&",
+        ";",
+        "\n",
+        " ",
+        "  ",
+        "# c\n",
+        "~",
+        "?",
+        "%",
+        "@",
+        ":",
+        ",",
+        "=",
+        "sh",
+        "-c",
+        "bash",
+        "sudo",
+        "env",
+        "if",
+        "[",
+        "]",
+        "{",
+        "}",
+        "(",
+        ")",
+        "!",
+        "&",
+        "`a`",
+        "\\",
+        "\\ ",
+        "<<E",
+        "$((1))",
+        "é",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The plain command-list parser gives the grammar's model, or leaves
+    /// the script to it.
+    #[test]
+    fn plain_parser_agrees_with_the_grammar(tokens in prop::collection::vec(script_token(), 1..14)) {
+        use layerlint::semantic::shell::script::parse_with_grammar_only;
+        use layerlint::semantic::shell::{Script, ShellText};
+        let source = tokens.join(" ") + " ";
+        let text = ShellText::verbatim(&source, TextRange::from_usize(0, source.len()));
+        let fast = format!("{:#?}", Script::parse(&text));
+        let full = parse_with_grammar_only(|| format!("{:#?}", Script::parse(&text)));
+        prop_assert_eq!(fast, full, "{:?}", source);
+    }
+}

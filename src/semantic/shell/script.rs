@@ -2,7 +2,7 @@
 //! Rules see commands, words, connectors and constructs; never node kinds.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -14,6 +14,8 @@ use super::invocation::{may_wrap, unwrap_wrappers};
 use super::text::{ShellText, ShellTextBuilder};
 use super::word::{ShellWord, WordPart};
 use crate::syntax::TextRange;
+
+mod plain;
 
 /// How deep the walk follows nested constructs before giving up on the
 /// rest (recorded as an error); keeps the stack bounded on hostile input.
@@ -357,12 +359,33 @@ impl<'a> Command<'a> {
 }
 
 thread_local! {
+    /// Scripts on this thread are all parsed with the bash grammar (see
+    /// [`parse_with_grammar_only`]).
+    static GRAMMAR_ONLY: Cell<bool> = const { Cell::new(false) };
     /// One parser per thread: creating one per script would cost more than
     /// most parses.
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
     /// The trees of scripts parsed before, by text, and how many to keep,
     /// when [`keep_parses`] turned it on for the thread.
     static TREES: RefCell<Option<KeptTrees>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with every script parsed by the bash grammar, the plain
+/// command-list parser left out: for tests that hold the two to the same
+/// model.
+#[doc(hidden)]
+pub fn parse_with_grammar_only<T>(f: impl FnOnce() -> T) -> T {
+    let before = GRAMMAR_ONLY.replace(true);
+    let out = f();
+    GRAMMAR_ONLY.set(before);
+    out
+}
+
+/// The plain command-list parser reads `text` (the bash grammar is not
+/// needed for it).
+#[doc(hidden)]
+pub fn parses_as_plain(text: &ShellText<'_>) -> bool {
+    plain::parse(text).is_some()
 }
 
 /// How many parses the language server keeps per thread: every `RUN` of
@@ -472,11 +495,44 @@ fn parse_new_tree(text: &str) -> Option<Tree> {
 
 /// An element of a sequence: a statement, or the operator between two.
 #[derive(Clone, Copy, Debug)]
-enum Elem<'n> {
-    /// A statement, with the `redirected_statement` whose redirects apply
-    /// to it when the statement was split out of one.
-    Item(Node<'n>, Option<Node<'n>>),
+enum Elem<I> {
+    Item(I),
     Op(Connector),
+}
+
+/// A statement of the bash grammar's tree, with the `redirected_statement`
+/// whose redirects apply to it when the statement was split out of one.
+type TreeItem<'n> = (Node<'n>, Option<Node<'n>>);
+
+/// The connectors around each item of a sequence, in order: the operator
+/// on either side, a line break between two items with none, and `edges`
+/// at the ends. Next to an item `unknown` to the parser (unparsable text)
+/// no line break is assumed.
+fn edges_of<I>(elems: &[Elem<I>], edges: Edges, unknown: impl Fn(&I) -> bool) -> Vec<Edges> {
+    let items: Vec<usize> = elems
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| matches!(e, Elem::Item(..)).then_some(i))
+        .collect();
+    let is_unknown = |e: Option<&Elem<I>>| matches!(e, Some(Elem::Item(item)) if unknown(item));
+    let mut out = Vec::with_capacity(items.len());
+    for (n, &i) in items.iter().enumerate() {
+        let this = is_unknown(elems.get(i));
+        let before = match i.checked_sub(1).map(|p| &elems[p]) {
+            Some(Elem::Op(op)) => Some(*op),
+            _ if n == 0 => edges.before,
+            prev if is_unknown(prev) || this => None,
+            _ => Some(Connector::Newline),
+        };
+        let after = match elems.get(i + 1) {
+            Some(Elem::Op(op)) => Some(*op),
+            _ if n + 1 == items.len() => edges.after,
+            next if is_unknown(next) || this => None,
+            _ => Some(Connector::Newline),
+        };
+        out.push(Edges { before, after });
+    }
+    out
 }
 
 /// A piece of a word, in offsets of the text being parsed.
@@ -583,9 +639,20 @@ impl<'a> Builder<'a> {
         node: Node<'_>,
         parent: ConstructId,
     ) -> ConstructId {
+        self.construct_at(t, kind, node.start_byte(), node.end_byte(), parent)
+    }
+
+    fn construct_at(
+        &mut self,
+        t: &ShellText<'a>,
+        kind: ConstructKind,
+        lo: usize,
+        hi: usize,
+        parent: ConstructId,
+    ) -> ConstructId {
         self.script.constructs.push(Construct {
             kind,
-            range: t.range(node.start_byte(), node.end_byte()),
+            range: t.range(lo, hi),
             parent: Some(parent),
         });
         self.script.constructs.len() - 1
@@ -593,6 +660,13 @@ impl<'a> Builder<'a> {
 
     /// Parses `t` and walks it into construct `construct`.
     fn program(&mut self, t: &ShellText<'a>, construct: ConstructId) {
+        if self.depth < plain::MAX_ENTRY_DEPTH
+            && !GRAMMAR_ONLY.get()
+            && let Some(elems) = plain::parse(t)
+        {
+            self.plain_sequence(t, elems, construct, Edges::default());
+            return;
+        }
         let Some(tree) = parse_tree(t.as_str()) else {
             self.script.errors.push(t.range(0, t.len()));
             return;
@@ -607,7 +681,7 @@ impl<'a> Builder<'a> {
 
     /// Flattens `list`s and heredoc trailers into a sequence of items and
     /// operators.
-    fn elems<'n>(&mut self, t: &ShellText<'a>, nodes: &[Node<'n>]) -> Vec<Elem<'n>> {
+    fn elems<'n>(&mut self, t: &ShellText<'a>, nodes: &[Node<'n>]) -> Vec<Elem<TreeItem<'n>>> {
         let mut out = Vec::with_capacity(nodes.len());
         for &node in nodes {
             self.push_elem(t, node, &mut out);
@@ -615,7 +689,12 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn push_elem<'n>(&mut self, t: &ShellText<'a>, node: Node<'n>, out: &mut Vec<Elem<'n>>) {
+    fn push_elem<'n>(
+        &mut self,
+        t: &ShellText<'a>,
+        node: Node<'n>,
+        out: &mut Vec<Elem<TreeItem<'n>>>,
+    ) {
         let kind = node.kind();
         if node.is_missing() {
             self.error(t, node);
@@ -634,10 +713,10 @@ impl<'a> Builder<'a> {
                 }
             }
             "comment" | "heredoc_body" => {}
-            _ if is_statement(kind) => out.push(Elem::Item(node, None)),
+            _ if is_statement(kind) => out.push(Elem::Item((node, None))),
             // Words where a statement was expected (inside an ERROR):
             // only their substitutions run.
-            _ => out.push(Elem::Item(node, None)),
+            _ => out.push(Elem::Item((node, None))),
         }
     }
 
@@ -645,43 +724,17 @@ impl<'a> Builder<'a> {
     fn sequence(
         &mut self,
         t: &ShellText<'a>,
-        elems: &[Elem<'_>],
+        elems: &[Elem<TreeItem<'_>>],
         construct: ConstructId,
         edges: Edges,
     ) {
-        let items: Vec<usize> = elems
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| matches!(e, Elem::Item(..)).then_some(i))
-            .collect();
-        for (n, &i) in items.iter().enumerate() {
-            let Elem::Item(node, redirects) = elems[i] else {
-                continue;
-            };
-            // Two statements with no operator between them are on separate
-            // lines, unless one is unparsable text.
-            let unknown =
-                |e: Option<&Elem<'_>>| matches!(e, Some(Elem::Item(n, _)) if n.is_error());
-            let before = match i.checked_sub(1).map(|p| &elems[p]) {
-                Some(Elem::Op(op)) => Some(*op),
-                _ if n == 0 => edges.before,
-                prev if unknown(prev) || node.is_error() => None,
-                _ => Some(Connector::Newline),
-            };
-            let after = match elems.get(i + 1) {
-                Some(Elem::Op(op)) => Some(*op),
-                _ if n + 1 == items.len() => edges.after,
-                next if unknown(next) || node.is_error() => None,
-                _ => Some(Connector::Newline),
-            };
-            self.item(
-                t,
-                node,
-                redirects,
-                construct,
-                Edges { before, after },
-                false,
-            );
+        let around = edges_of(elems, edges, |(node, _)| node.is_error());
+        let items = elems.iter().filter_map(|e| match e {
+            Elem::Item(item) => Some(*item),
+            Elem::Op(_) => None,
+        });
+        for ((node, redirects), edges) in items.zip(around) {
+            self.item(t, node, redirects, construct, edges, false);
         }
     }
 
@@ -708,7 +761,7 @@ impl<'a> Builder<'a> {
                 Some(first),
                 Some(last),
             ) => t.range(first.start_byte(), last.end_byte()),
-            _ => t.range(at.start_byte(), at.end_byte()),
+            _ => t.range(at.start_byte() + blanks_before(at, t), at.end_byte()),
         };
         self.script.constructs.push(Construct {
             kind,
@@ -768,8 +821,20 @@ impl<'a> Builder<'a> {
                 }
             }
             "pipeline" => {
-                let id = self.construct(t, ConstructKind::Pipeline, node, construct);
-                let elems = self.elems(t, &children(node));
+                // Redirects after the pipeline (`a && b | c >out` is read as
+                // `(a && b | c) >out`) are the last command's.
+                let end = redirects.map_or(node.end_byte(), |r| r.end_byte());
+                let id = self.construct_at(
+                    t,
+                    ConstructKind::Pipeline,
+                    node.start_byte(),
+                    end,
+                    construct,
+                );
+                let mut elems = self.elems(t, &children(node));
+                if let Some(r) = redirects {
+                    attach_redirects(&mut elems, r);
+                }
                 self.sequence_negated(t, &elems, id, edges, negated);
             }
             "subshell" | "compound_statement" => {
@@ -888,9 +953,11 @@ impl<'a> Builder<'a> {
                 self.substitutions(t, node, construct);
             }
         }
+        // Statements that give the redirects to a command.
         let simple = matches!(
             node.kind(),
-            "command"
+            "pipeline"
+                | "command"
                 | "declaration_command"
                 | "unset_command"
                 | "test_command"
@@ -915,7 +982,7 @@ impl<'a> Builder<'a> {
     fn sequence_negated(
         &mut self,
         t: &ShellText<'a>,
-        elems: &[Elem<'_>],
+        elems: &[Elem<TreeItem<'_>>],
         id: ConstructId,
         edges: Edges,
         negated: bool,
@@ -1004,7 +1071,13 @@ impl<'a> Builder<'a> {
                 self.sequence_negated(t, &elems, construct, edges, negated);
             }
             None if body.kind() == "pipeline" => {
-                let id = self.construct(t, ConstructKind::Pipeline, body, construct);
+                let id = self.construct_at(
+                    t,
+                    ConstructKind::Pipeline,
+                    body.start_byte(),
+                    node.end_byte(),
+                    construct,
+                );
                 let mut elems = self.elems(t, &children(body));
                 attach_redirects(&mut elems, node);
                 self.sequence_negated(t, &elems, id, edges, negated);
@@ -1016,7 +1089,7 @@ impl<'a> Builder<'a> {
                 } else {
                     construct
                 };
-                let mut elems = vec![Elem::Item(body, Some(node))];
+                let mut elems = vec![Elem::Item((body, Some(node)))];
                 if !pipeline {
                     elems.push(Elem::Op(op));
                 }
@@ -1055,16 +1128,21 @@ impl<'a> Builder<'a> {
         let mut heredocs: Vec<Node<'_>> = Vec::new();
         // The nodes of the name and the arguments, in `Command::words` order.
         let mut word_nodes: Vec<Node<'_>> = Vec::new();
+        // The nodes of the name and the arguments, with their index in
+        // `command.words()`.
+        let mut arg_nodes: Vec<(usize, Node<'_>)> = Vec::new();
         match node.kind() {
             "command" | "redirected_statement" => {
                 for (child, field) in children_with_fields(node) {
                     match (child.kind(), field) {
                         (_, Some("name")) => {
+                            arg_nodes.insert(0, (0, child));
                             command.name = Some(self.word(t, child));
                             words.push(child);
                             word_nodes.insert(0, child);
                         }
                         (_, Some("argument")) => {
+                            arg_nodes.push((command.args.len() + 1, child));
                             command.args.push(self.word(t, child));
                             words.push(child);
                             word_nodes.push(child);
@@ -1151,13 +1229,32 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let joined = join_split_words(t, &mut command, &arg_nodes);
         let index = self.script.commands.len();
         self.script.commands.push(command);
         for word in words {
             self.substitutions(t, word, construct);
         }
         if node.kind() == "command" {
-            self.nested_script(t, index, &word_nodes, &heredocs, construct);
+            let starts: Vec<usize>;
+            let written = if joined.is_empty() {
+                Written::Tree {
+                    words: &word_nodes,
+                    heredocs: &heredocs,
+                }
+            } else {
+                // The nodes no longer match the words: where the words start
+                // is enough for the plain parser to read them again.
+                let mut all: Vec<usize> = word_nodes.iter().map(Node::start_byte).collect();
+                for &(first, count) in &joined {
+                    if first + count <= all.len() {
+                        all.drain(first + 1..first + count);
+                    }
+                }
+                starts = all;
+                Written::Plain { starts: &starts }
+            };
+            self.nested_script(t, index, &written, construct);
         }
     }
 
@@ -1214,7 +1311,27 @@ impl<'a> Builder<'a> {
                 .map(|(c, _)| c)
                 .collect();
             if let [first, rest @ ..] = destinations.as_slice() {
-                redirect.range = t.range(node.start_byte(), first.end_byte());
+                let mut end = first.end_byte();
+                let mut rest = rest;
+                // A target the grammar split (see `join_split_words`).
+                let touching = rest
+                    .iter()
+                    .scan(end, |at, n| {
+                        (n.start_byte() == *at).then(|| {
+                            *at = n.end_byte();
+                            *at
+                        })
+                    })
+                    .last();
+                if let Some(touching_end) = touching
+                    && let Some((lo, hi, segments)) = plain::word_at(t, first.start_byte())
+                    && hi == touching_end
+                {
+                    redirect.target = Some(word_of(t, lo, hi, segments));
+                    rest = &rest[rest.iter().take_while(|n| n.end_byte() <= hi).count()..];
+                    end = hi;
+                }
+                redirect.range = t.range(node.start_byte(), end);
                 for &extra in rest {
                     command.args.push(self.word(t, extra));
                     if command.name.is_some() {
@@ -1272,30 +1389,36 @@ impl<'a> Builder<'a> {
             .child_by_field_name("operator")
             .map_or(node.end_byte(), |o| o.start_byte());
         let range = t.range(node.start_byte(), end.max(node.start_byte()));
-        let mut expand = matches!(op, RedirectOp::Heredoc | RedirectOp::HeredocStripTabs)
+        let expand = matches!(op, RedirectOp::Heredoc | RedirectOp::HeredocStripTabs)
             && !target.as_ref().is_some_and(ShellWord::has_quotes);
-        if op == RedirectOp::Read
-            && let Some(doc) = self
-                .heredocs
-                .iter()
-                .find(|d| d.marker.contains(range.start))
-        {
-            op = if doc.strip_tabs {
-                RedirectOp::HeredocStripTabs
-            } else {
-                RedirectOp::Heredoc
-            };
-            body = Some(doc.body);
-            expand = doc.expand;
-        }
-        Redirect {
+        self.found_heredoc(Redirect {
             fd,
             op,
             target,
             body,
             expand,
             range,
+        })
+    }
+
+    /// `redirect` as it was written: a `<DELIMITER` redirect at the marker
+    /// of a heredoc the Dockerfile parser found is that heredoc.
+    fn found_heredoc(&self, mut redirect: Redirect<'a>) -> Redirect<'a> {
+        if redirect.op == RedirectOp::Read
+            && let Some(doc) = self
+                .heredocs
+                .iter()
+                .find(|d| d.marker.contains(redirect.range.start))
+        {
+            redirect.op = if doc.strip_tabs {
+                RedirectOp::HeredocStripTabs
+            } else {
+                RedirectOp::Heredoc
+            };
+            redirect.body = Some(doc.body);
+            redirect.expand = doc.expand;
         }
+        redirect
     }
 
     /// Walks `node` for `$(…)`, `` `…` `` and `<(…)`, whose commands run.
@@ -1341,8 +1464,7 @@ impl<'a> Builder<'a> {
         &mut self,
         t: &ShellText<'a>,
         index: usize,
-        word_nodes: &[Node<'_>],
-        heredocs: &[Node<'_>],
+        written: &Written<'_, '_>,
         construct: ConstructId,
     ) {
         let Some(command) = self.script.commands.get(index) else {
@@ -1358,7 +1480,7 @@ impl<'a> Builder<'a> {
             }
         }
         let words: Vec<&ShellWord<'a>> = command.words().collect();
-        if words.len() != word_nodes.len() {
+        if words.len() != written.len() {
             return;
         }
         let Some((start, _)) = unwrap_wrappers(&words) else {
@@ -1379,11 +1501,9 @@ impl<'a> Builder<'a> {
         let shell = shell.to_owned();
         let (inner, kind, at) = match input {
             ShellInput::Command(i) => {
-                let Some(&node) = word_nodes.get(start + 1 + i) else {
+                let Some((lo, hi, segments)) = written.word(self, t, start + 1 + i) else {
                     return;
                 };
-                let mut segments = Vec::new();
-                self.segments(t, node, &mut segments);
                 let mut builder = ShellTextBuilder::new(t.source());
                 for seg in &segments {
                     match &seg.kind {
@@ -1393,7 +1513,7 @@ impl<'a> Builder<'a> {
                         _ => builder.push_text(t, seg.lo, seg.hi),
                     }
                 }
-                let range = t.range(node.start_byte(), node.end_byte());
+                let range = t.range(lo, hi);
                 (
                     builder.finish(),
                     ConstructKind::ShellCommand { shell },
@@ -1401,15 +1521,8 @@ impl<'a> Builder<'a> {
                 )
             }
             ShellInput::Stdin => {
-                if let Some(body) = heredocs.last().and_then(|r| {
-                    children(*r)
-                        .into_iter()
-                        .find(|c| c.kind() == "heredoc_body")
-                }) {
+                if let Some((body, strip_tabs)) = written.heredoc() {
                     // A heredoc in the parsed text itself.
-                    let strip_tabs = heredocs
-                        .last()
-                        .is_some_and(|r| children(*r).iter().any(|c| c.kind() == "<<-"));
                     let mut builder = ShellTextBuilder::new(t.source());
                     push_lines(
                         &mut builder,
@@ -1481,107 +1594,7 @@ impl<'a> Builder<'a> {
     fn word(&mut self, t: &ShellText<'a>, node: Node<'_>) -> ShellWord<'a> {
         let mut segments = Vec::new();
         self.segments(t, node, &mut segments);
-        // Most words are one plain literal: its value is its text.
-        if let [
-            Segment {
-                lo,
-                hi,
-                kind: SegmentKind::Literal { quoted: false },
-            },
-        ] = segments[..]
-            && (lo, hi) == (node.start_byte(), node.end_byte())
-        {
-            let text = t.slice(lo, hi);
-            let range = t.range(lo, hi);
-            return ShellWord {
-                raw: text.clone(),
-                value: text.clone(),
-                range,
-                parts: vec![WordPart::Literal {
-                    text,
-                    quoted: false,
-                    range,
-                }],
-            };
-        }
-        let mut parts: Vec<WordPart<'a>> = Vec::with_capacity(segments.len());
-        let mut value = String::new();
-        for seg in segments {
-            let range = t.range(seg.lo, seg.hi);
-            let raw = || t.slice(seg.lo, seg.hi);
-            let part = match seg.kind {
-                SegmentKind::Literal { quoted } => {
-                    let text = raw();
-                    value.push_str(&text);
-                    // Adjacent literals with the same quoting read as one.
-                    if let Some(WordPart::Literal {
-                        text: prev,
-                        quoted: q,
-                        range: r,
-                    }) = parts.last_mut()
-                        && *q == quoted
-                    {
-                        prev.to_mut().push_str(&text);
-                        *r = r.cover(range);
-                        continue;
-                    }
-                    WordPart::Literal {
-                        text,
-                        quoted,
-                        range,
-                    }
-                }
-                SegmentKind::Decoded { text, quoted } => {
-                    value.push_str(&text);
-                    WordPart::Literal {
-                        text: Cow::Owned(text),
-                        quoted,
-                        range,
-                    }
-                }
-                SegmentKind::Parameter { name } => {
-                    let raw = raw();
-                    value.push_str(&raw);
-                    WordPart::Parameter {
-                        name: t.slice(name.0, name.1),
-                        raw,
-                        range,
-                    }
-                }
-                SegmentKind::CommandSubstitution => {
-                    let raw = raw();
-                    value.push_str(&raw);
-                    WordPart::CommandSubstitution { raw, range }
-                }
-                SegmentKind::Arithmetic => {
-                    let raw = raw();
-                    value.push_str(&raw);
-                    WordPart::Arithmetic { raw, range }
-                }
-                SegmentKind::ProcessSubstitution => {
-                    let raw = raw();
-                    value.push_str(&raw);
-                    WordPart::ProcessSubstitution { raw, range }
-                }
-            };
-            parts.push(part);
-        }
-        let raw = t.slice(node.start_byte(), node.end_byte());
-        // Borrow the value when it is the raw text or one literal part.
-        let value = if value == *raw {
-            raw.clone()
-        } else {
-            match parts.as_slice() {
-                [WordPart::Literal { text, .. }] if **text == value => text.clone(),
-                _ => Cow::Owned(value),
-            }
-        };
-        ShellWord {
-            raw,
-            value,
-            range: t.range(node.start_byte(), node.end_byte()),
-            parts,
-        }
+        word_of(t, node.start_byte(), node.end_byte(), segments)
     }
 
     /// Splits a word node into literal and dynamic segments.
@@ -1629,12 +1642,13 @@ impl<'a> Builder<'a> {
                 self.compound_segments(t, node, out, false);
             }
             "simple_expansion" | "expansion" => {
+                let lo = lo + blanks_before(node, t);
                 let name = children(node)
                     .into_iter()
                     .find(|c| matches!(c.kind(), "variable_name" | "special_variable_name"))
                     .map_or_else(
                         || {
-                            let s = text_of(t, node);
+                            let s = t.as_str().get(lo..hi).unwrap_or("");
                             let trimmed = s.trim_start_matches(['$', '{']).trim_end_matches('}');
                             let start = lo + (s.len() - s.trim_start_matches(['$', '{']).len());
                             (start, start + trimmed.len())
@@ -1648,7 +1662,7 @@ impl<'a> Builder<'a> {
                 });
             }
             "command_substitution" => out.push(Segment {
-                lo,
+                lo: lo + blanks_before(node, t),
                 hi,
                 kind: SegmentKind::CommandSubstitution,
             }),
@@ -1703,7 +1717,11 @@ impl<'a> Builder<'a> {
             }
         };
         for child in children(node) {
-            let (c_lo, c_hi) = (child.start_byte().max(cursor), child.end_byte().min(end));
+            let pad = blanks_before(child, t);
+            let (c_lo, c_hi) = (
+                (child.start_byte() + pad).max(cursor),
+                child.end_byte().min(end),
+            );
             if c_lo >= c_hi || !child.is_named() {
                 continue;
             }
@@ -1719,10 +1737,231 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Joins words the grammar split out of one: it ends a word after some
+/// parameters (`a/$V/b-$V.tgz` as `a/$V/b-$` and `V.tgz`), where the
+/// shell reads on. Words whose nodes touch are one word, read again by
+/// the plain parser; those it cannot read stay apart. `nodes` are the
+/// nodes of the name and the arguments, with their index in
+/// [`Command::words`] plus one when there is no name. The runs joined,
+/// last first, as (index in `Command::words`, how many words).
+fn join_split_words<'a>(
+    t: &ShellText<'a>,
+    command: &mut Command<'a>,
+    nodes: &[(usize, Node<'_>)],
+) -> Vec<(usize, usize)> {
+    // Runs of touching words: (index of the first, how many, start, end).
+    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for pair in nodes.windows(2) {
+        let [(a, prev), (b, next)] = pair else {
+            continue;
+        };
+        if *b != a + 1 || next.start_byte() != prev.end_byte() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.0 + run.1 == *b => {
+                run.1 += 1;
+                run.3 = next.end_byte();
+            }
+            _ => runs.push((*a, 2, prev.start_byte(), next.end_byte())),
+        }
+    }
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let named = command.name.is_some();
+    let mut words: Vec<ShellWord<'a>> = command
+        .name
+        .take()
+        .into_iter()
+        .chain(std::mem::take(&mut command.args))
+        .collect();
+    let mut joined = Vec::new();
+    // From the last run, so that the indices of the others stay put.
+    for &(first, count, lo, end) in runs.iter().rev() {
+        let first = first - usize::from(!named);
+        if let Some((lo, hi, segments)) = plain::word_at(t, lo)
+            && hi == end
+            && first + count <= words.len()
+        {
+            words.splice(first..first + count, [word_of(t, lo, hi, segments)]);
+            joined.push((first, count));
+        }
+    }
+    let mut words = words.into_iter();
+    if named {
+        command.name = words.next();
+    }
+    command.args = words.collect();
+    joined
+}
+
+/// The typed word of `text[start..end]`, made of `segments`.
+fn word_of<'a>(
+    t: &ShellText<'a>,
+    start: usize,
+    end: usize,
+    segments: Vec<Segment>,
+) -> ShellWord<'a> {
+    // Most words are one plain literal: its value is its text.
+    if let [
+        Segment {
+            lo,
+            hi,
+            kind: SegmentKind::Literal { quoted: false },
+        },
+    ] = segments[..]
+        && (lo, hi) == (start, end)
+    {
+        let text = t.slice(lo, hi);
+        let range = t.range(lo, hi);
+        return ShellWord {
+            raw: text.clone(),
+            value: text.clone(),
+            range,
+            parts: vec![WordPart::Literal {
+                text,
+                quoted: false,
+                range,
+            }],
+        };
+    }
+    let mut parts: Vec<WordPart<'a>> = Vec::with_capacity(segments.len());
+    let mut value = String::new();
+    for seg in segments {
+        let range = t.range(seg.lo, seg.hi);
+        let raw = || t.slice(seg.lo, seg.hi);
+        let part = match seg.kind {
+            SegmentKind::Literal { quoted } => {
+                let text = raw();
+                value.push_str(&text);
+                // Adjacent literals with the same quoting read as one.
+                if let Some(WordPart::Literal {
+                    text: prev,
+                    quoted: q,
+                    range: r,
+                }) = parts.last_mut()
+                    && *q == quoted
+                {
+                    prev.to_mut().push_str(&text);
+                    *r = r.cover(range);
+                    continue;
+                }
+                WordPart::Literal {
+                    text,
+                    quoted,
+                    range,
+                }
+            }
+            SegmentKind::Decoded { text, quoted } => {
+                value.push_str(&text);
+                WordPart::Literal {
+                    text: Cow::Owned(text),
+                    quoted,
+                    range,
+                }
+            }
+            SegmentKind::Parameter { name } => {
+                let raw = raw();
+                value.push_str(&raw);
+                WordPart::Parameter {
+                    name: t.slice(name.0, name.1),
+                    raw,
+                    range,
+                }
+            }
+            SegmentKind::CommandSubstitution => {
+                let raw = raw();
+                value.push_str(&raw);
+                WordPart::CommandSubstitution { raw, range }
+            }
+            SegmentKind::Arithmetic => {
+                let raw = raw();
+                value.push_str(&raw);
+                WordPart::Arithmetic { raw, range }
+            }
+            SegmentKind::ProcessSubstitution => {
+                let raw = raw();
+                value.push_str(&raw);
+                WordPart::ProcessSubstitution { raw, range }
+            }
+        };
+        parts.push(part);
+    }
+    let raw = t.slice(start, end);
+    // Borrow the value when it is the raw text or one literal part.
+    let value = if value == *raw {
+        raw.clone()
+    } else {
+        match parts.as_slice() {
+            [WordPart::Literal { text, .. }] if **text == value => text.clone(),
+            _ => Cow::Owned(value),
+        }
+    };
+    ShellWord {
+        raw,
+        value,
+        range: t.range(start, end),
+        parts,
+    }
+}
+
+/// The words of a command as written, for [`Builder::nested_script`].
+enum Written<'s, 'n> {
+    /// The bash grammar's nodes of the name and the arguments, and of the
+    /// command's heredoc redirects.
+    Tree {
+        words: &'s [Node<'n>],
+        heredocs: &'s [Node<'n>],
+    },
+    /// Where the plain parser read the name and the arguments.
+    Plain { starts: &'s [usize] },
+}
+
+impl Written<'_, '_> {
+    fn len(&self) -> usize {
+        match self {
+            Written::Tree { words, .. } => words.len(),
+            Written::Plain { starts } => starts.len(),
+        }
+    }
+
+    /// The span and segments of word `i` (0 is the name).
+    fn word<'a>(
+        &self,
+        b: &mut Builder<'a>,
+        t: &ShellText<'a>,
+        i: usize,
+    ) -> Option<(usize, usize, Vec<Segment>)> {
+        match self {
+            Written::Tree { words, .. } => {
+                let node = words.get(i)?;
+                let mut segments = Vec::new();
+                b.segments(t, *node, &mut segments);
+                Some((node.start_byte(), node.end_byte(), segments))
+            }
+            Written::Plain { starts } => plain::word_at(t, *starts.get(i)?),
+        }
+    }
+
+    /// The body of the last heredoc in the parsed text, and whether its
+    /// leading tabs are stripped.
+    fn heredoc(&self) -> Option<(Node<'_>, bool)> {
+        let Written::Tree { heredocs, .. } = self else {
+            return None;
+        };
+        let last = heredocs.last()?;
+        let body = children(*last)
+            .into_iter()
+            .find(|c| c.kind() == "heredoc_body")?;
+        Some((body, children(*last).iter().any(|c| c.kind() == "<<-")))
+    }
+}
+
 /// Gives the redirects of `redirected` to the last item of `elems` that
 /// has none of its own.
-fn attach_redirects<'n>(elems: &mut [Elem<'n>], redirected: Node<'n>) {
-    if let Some(Elem::Item(_, redirects @ None)) =
+fn attach_redirects<'n>(elems: &mut [Elem<TreeItem<'n>>], redirected: Node<'n>) {
+    if let Some(Elem::Item((_, redirects @ None))) =
         elems.iter_mut().rev().find(|e| matches!(e, Elem::Item(..)))
     {
         *redirects = Some(redirected);
@@ -1753,6 +1992,19 @@ fn push_lines<B>(
             .map_or(hi, |i| start + i + 1);
         push(builder, start, end);
         lo = end;
+    }
+}
+
+/// In a string the grammar gives the blank before `$` to the expansion
+/// or substitution that follows (`"$a $b"`); it is the string's. The
+/// length of those blanks at the start of `node`.
+fn blanks_before(node: Node<'_>, t: &ShellText<'_>) -> usize {
+    match node.kind() {
+        "simple_expansion" | "expansion" | "command_substitution" => {
+            let text = text_of(t, node);
+            text.len() - text.trim_start_matches([' ', '\t', '\n']).len()
+        }
+        _ => 0,
     }
 }
 
@@ -1947,7 +2199,7 @@ mod tests {
     #[test]
     fn kept_parses_give_the_same_model() {
         let texts = [
-            "apt-get update && apt-get install -y curl | tee log",
+            "[ -f x ] && apt-get install -y curl | tee log",
             "for f in *; do echo \"$f\" >> out; done",
             "case $x in a) b;; esac; $(c `d`)",
         ];
@@ -2089,5 +2341,40 @@ mod tests {
         let s = parse_script("apt-get update &&");
         assert_eq!(names(&s), ["apt-get"]);
         assert_eq!(s.errors.len(), 1);
+    }
+
+    /// Where the bash grammar's tree is wrong, the model follows the shell
+    /// (checked on the grammar's path; the plain parser reads the same).
+    #[test]
+    fn the_grammars_mistakes_are_mended() {
+        fn grammar(source: &str) -> Script<'_> {
+            let model = parse_with_grammar_only(|| parse_script(source));
+            let plain = parse_script(source);
+            assert_eq!(format!("{model:?}"), format!("{plain:?}"), "{source:?}");
+            model
+        }
+        // A word split after a parameter is one word again, as a name, an
+        // argument and a redirect target; a nested script still parses.
+        let s = grammar("a/$V/b-$V.tgz x-$V/y-$V.tgz >o/$V/p-$V.log && sh -c a/$V/b-$V");
+        let values: Vec<_> = s.commands[0].words().map(|w| &*w.value).collect();
+        assert_eq!(values, ["a/$V/b-$V.tgz", "x-$V/y-$V.tgz"]);
+        let target = s.commands[0].redirects[0].target.as_ref().map(|t| &*t.raw);
+        assert_eq!(target, Some("o/$V/p-$V.log"));
+        let names: Vec<_> = s.commands.iter().filter_map(|c| c.name.as_ref()).collect();
+        let names: Vec<_> = names.iter().map(|n| &*n.raw).collect();
+        assert_eq!(names, ["a/$V/b-$V.tgz", "sh", "a/$V/b-$V"]);
+        // The blank before `$` in a string is the string's.
+        let s = grammar("echo \"$A $B\" \"x $(date)\"");
+        let raws: Vec<_> = s.commands[0].args[0].parts.iter().map(|p| p.range()).collect();
+        assert_eq!(raws.len(), 3);
+        assert_eq!(s.constructs[1].range.as_usize(), 16..23);
+        // A redirect after a pipeline that ends a list is its last
+        // command's, and the pipeline spans it.
+        let s = grammar("a && b | c > out && d");
+        assert_eq!(s.commands[2].redirects.len(), 1);
+        assert_eq!(s.constructs[1].range.as_usize(), 5..16);
+        let s = grammar("b | c > out");
+        assert_eq!(s.commands[1].redirects.len(), 1);
+        assert_eq!(s.constructs[1].range.as_usize(), 0..11);
     }
 }

@@ -1,0 +1,760 @@
+//! A hand-written parser for plain command lists, the scripts most `RUN`s
+//! hold: simple commands joined by `&&`, `||`, `;`, `|` and line breaks,
+//! with quoted words, assignments, file redirects, parameters and `$(…)`.
+//! It gives exactly the model the bash grammar's parse gives, in a small
+//! part of the time, and declines (`None`) everything else: keywords and
+//! compound commands, heredocs, backquotes, `$((…))`, brace and glob
+//! brackets, `!`, `&`, line continuations and any text it does not know.
+//! What it declines goes to the bash grammar.
+//!
+//! A differential test holds the two parsers to the same model over every
+//! script of the corpus (`plain_parser_agrees_with_the_grammar`).
+
+use super::{
+    Assignment, Builder, Command, Connector, Construct, ConstructId, ConstructKind, Edges, Elem,
+    Redirect, RedirectOp, Segment, SegmentKind, Written, double_quoted_literal, edges_of,
+    push_literal, unquoted_literal, word_of,
+};
+use crate::semantic::shell::text::ShellText;
+
+/// How deep `$(…)` may nest in a script the plain parser reads.
+const MAX_NESTING: usize = 8;
+
+/// The builder's depth up to which the plain parser is used: below it,
+/// no script it accepts can take the full parser to its depth limit, so
+/// the two give the same model.
+pub(super) const MAX_ENTRY_DEPTH: usize = 100;
+
+/// Words that make a command something other than a simple command.
+const KEYWORDS: [&str; 24] = [
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+    "in", "function", "select", "time", "coproc", "export", "declare", "typeset", "readonly",
+    "local", "unset", "unsetenv",
+];
+
+pub(super) enum Item {
+    Command(Cmd),
+    Pipeline {
+        lo: usize,
+        hi: usize,
+        elems: Vec<Elem<Cmd>>,
+    },
+}
+
+pub(super) struct Cmd {
+    lo: usize,
+    hi: usize,
+    assignments: Vec<Assign>,
+    name: Option<Word>,
+    args: Vec<Word>,
+    redirects: Vec<Redir>,
+    /// The `$(…)` in the command's words, in source order.
+    subs: Vec<Sub>,
+}
+
+struct Word {
+    lo: usize,
+    hi: usize,
+    segments: Vec<Segment>,
+}
+
+struct Assign {
+    lo: usize,
+    hi: usize,
+    name: (usize, usize),
+    append: bool,
+    value: Option<Word>,
+}
+
+struct Redir {
+    lo: usize,
+    fd: Option<u32>,
+    op: RedirectOp,
+    target: Word,
+}
+
+struct Sub {
+    lo: usize,
+    hi: usize,
+    body: Vec<Elem<Item>>,
+}
+
+/// Reads `t` as a plain command list; `None` when it is not one.
+pub(super) fn parse(t: &ShellText<'_>) -> Option<Vec<Elem<Item>>> {
+    let mut p = Parser {
+        t,
+        s: t.as_str().as_bytes(),
+        pos: 0,
+        nesting: 0,
+    };
+    let elems = p.sequence()?;
+    (p.pos == p.s.len()).then_some(elems)
+}
+
+/// The span and segments of the word starting at `lo`.
+pub(super) fn word_at(t: &ShellText<'_>, lo: usize) -> Option<(usize, usize, Vec<Segment>)> {
+    let mut p = Parser {
+        t,
+        s: t.as_str().as_bytes(),
+        pos: lo,
+        nesting: 0,
+    };
+    let word = p.word(&mut Vec::new())?;
+    Some((word.lo, word.hi, word.segments))
+}
+
+struct Parser<'t, 'a> {
+    t: &'t ShellText<'a>,
+    s: &'t [u8],
+    pos: usize,
+    nesting: usize,
+}
+
+fn is_name_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+fn is_name(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Bytes that end an unquoted word.
+fn ends_word(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b')'
+    )
+}
+
+impl Parser<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn at(&self, k: usize) -> Option<u8> {
+        self.s.get(self.pos + k).copied()
+    }
+
+    /// Skips blanks and a comment, not the line break after it.
+    fn blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'#') {
+            while !matches!(self.peek(), None | Some(b'\n')) {
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// Skips blanks, comments and line breaks.
+    fn space(&mut self) {
+        loop {
+            self.blanks();
+            if self.peek() != Some(b'\n') {
+                return;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Statements up to the end of the text, or to the `)` closing `$(`.
+    fn sequence(&mut self) -> Option<Vec<Elem<Item>>> {
+        let mut elems = Vec::new();
+        self.space();
+        while !matches!(self.peek(), None | Some(b')')) {
+            self.and_or(&mut elems)?;
+            self.blanks();
+            match self.peek() {
+                Some(b';') if self.at(1) != Some(b';') => {
+                    elems.push(Elem::Op(Connector::Semicolon));
+                    self.pos += 1;
+                }
+                // A line break is no token of the grammar: the connector
+                // between two commands with none is a line break.
+                Some(b'\n') => self.pos += 1,
+                None | Some(b')') => break,
+                _ => return None,
+            }
+            self.space();
+        }
+        Some(elems)
+    }
+
+    /// Pipelines joined by `&&` and `||`.
+    fn and_or(&mut self, elems: &mut Vec<Elem<Item>>) -> Option<()> {
+        let first = elems.len();
+        loop {
+            let item = self.pipeline()?;
+            // The grammar reads `a && b 2>&1 | c` as `(a && b 2>&1) | c`.
+            if elems.len() > first
+                && let Item::Pipeline { elems: stages, .. } = &item
+                && stages
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .any(|e| matches!(e, Elem::Item(cmd) if !cmd.redirects.is_empty()))
+            {
+                return None;
+            }
+            elems.push(Elem::Item(item));
+            self.blanks();
+            let op = match (self.peek(), self.at(1)) {
+                (Some(b'&'), Some(b'&')) => Connector::And,
+                (Some(b'|'), Some(b'|')) => Connector::Or,
+                _ => return Some(()),
+            };
+            self.pos += 2;
+            elems.push(Elem::Op(op));
+            self.space();
+        }
+    }
+
+    fn at_pipe(&self) -> bool {
+        self.peek() == Some(b'|') && !matches!(self.at(1), Some(b'|' | b'&'))
+    }
+
+    fn pipeline(&mut self) -> Option<Item> {
+        let first = self.command()?;
+        self.blanks();
+        if !self.at_pipe() {
+            return Some(Item::Command(first));
+        }
+        let lo = first.lo;
+        let mut hi = first.hi;
+        let mut elems = vec![Elem::Item(first)];
+        while self.at_pipe() {
+            self.pos += 1;
+            elems.push(Elem::Op(Connector::Pipe));
+            self.space();
+            let next = self.command()?;
+            hi = next.hi;
+            elems.push(Elem::Item(next));
+            self.blanks();
+        }
+        // The grammar nests pipelines of three commands or more after a
+        // glob or a redirect: `a * | b | c && d` as `a * | (b | c && d)`.
+        let last_pipe = self.s.get(lo..hi)?.iter().rposition(|&c| c == b'|')?;
+        if elems.len() > 3
+            && (self.s.get(lo..lo + last_pipe)?.contains(&b'*')
+                || elems
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .any(|e| matches!(e, Elem::Item(cmd) if !cmd.redirects.is_empty())))
+        {
+            return None;
+        }
+        Some(Item::Pipeline { lo, hi, elems })
+    }
+
+    fn command(&mut self) -> Option<Cmd> {
+        let mut cmd = Cmd {
+            lo: self.pos,
+            hi: self.pos,
+            assignments: Vec::new(),
+            name: None,
+            args: Vec::new(),
+            redirects: Vec::new(),
+            subs: Vec::new(),
+        };
+        loop {
+            let c = self.peek();
+            match c {
+                None | Some(b'\n' | b';' | b'|' | b')') => break,
+                Some(b'&') if self.at(1) != Some(b'>') => break,
+                Some(b'<' | b'>' | b'&') => self.redirect(&mut cmd, self.pos, None)?,
+                // The grammar reads the `0` of `0<` as a word.
+                Some(b'0') if self.fd_end().is_some() => return None,
+                Some(b'1'..=b'9') if self.fd_end().is_some() => {
+                    let lo = self.pos;
+                    let end = self.fd_end()?;
+                    let fd = self.t.as_str().get(lo..end)?.parse().ok();
+                    self.pos = end;
+                    self.redirect(&mut cmd, lo, fd)?;
+                }
+                Some(_) if cmd.name.is_none() => {
+                    if let Some((name_len, append)) = self.assignment_at() {
+                        let assign = self.assignment(name_len, append, &mut cmd.subs)?;
+                        cmd.assignments.push(assign);
+                    } else {
+                        let name = self.word(&mut cmd.subs)?;
+                        let raw = self.t.as_str().get(name.lo..name.hi)?;
+                        // The grammar reads a name with `=` as an assignment.
+                        if KEYWORDS.contains(&raw) || raw.contains('=') {
+                            return None;
+                        }
+                        cmd.name = Some(name);
+                    }
+                }
+                // The grammar gives the words after a file redirect to it.
+                Some(_) if !cmd.redirects.is_empty() => return None,
+                Some(_) => {
+                    let arg = self.word(&mut cmd.subs)?;
+                    cmd.args.push(arg);
+                }
+            }
+            cmd.hi = self.pos;
+            let before = self.pos;
+            self.blanks();
+            // Words are apart, or end at an operator.
+            if self.pos == before && self.peek().is_some_and(|c| !ends_word(c)) {
+                return None;
+            }
+        }
+        if cmd.lo == cmd.hi {
+            return None;
+        }
+        // The grammar reads on past the line break after `A=1 B=2`.
+        if cmd.name.is_none() && cmd.assignments.len() > 1 && self.peek() == Some(b'\n') {
+            return None;
+        }
+        Some(cmd)
+    }
+
+    /// The end of the digits at the cursor when a redirect operator
+    /// follows them (`2>`).
+    fn fd_end(&self) -> Option<usize> {
+        let digits = self
+            .s
+            .get(self.pos..)?
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        matches!(self.at(digits), Some(b'<' | b'>')).then_some(self.pos + digits)
+    }
+
+    /// A redirect after the command's name, from `lo` (where the
+    /// descriptor `fd` was, or the operator at the cursor).
+    fn redirect(&mut self, cmd: &mut Cmd, lo: usize, fd: Option<u32>) -> Option<()> {
+        cmd.name.as_ref()?;
+        let (op, len) = match (self.peek()?, self.at(1), self.at(2)) {
+            // Process substitutions and heredocs; the grammar does not
+            // know `<>`.
+            (b'>', Some(b'('), _) | (b'<', Some(b'<' | b'(' | b'>'), _) => return None,
+            (b'>', Some(b'>'), _) => (RedirectOp::Append, 2),
+            (b'>', Some(b'&'), _) => (RedirectOp::DupWrite, 2),
+            (b'>', Some(b'|'), _) => (RedirectOp::Clobber, 2),
+            (b'>', _, _) => (RedirectOp::Write, 1),
+            (b'<', Some(b'&'), _) => (RedirectOp::DupRead, 2),
+            (b'<', _, _) => (RedirectOp::Read, 1),
+            (b'&', Some(b'>'), Some(b'>')) if fd.is_none() => (RedirectOp::AppendAll, 3),
+            (b'&', Some(b'>'), _) if fd.is_none() => (RedirectOp::WriteAll, 2),
+            _ => return None,
+        };
+        // `&>` stands apart from the word before it.
+        if matches!(op, RedirectOp::WriteAll | RedirectOp::AppendAll)
+            && !matches!(self.s.get(self.pos.checked_sub(1)?), Some(b' ' | b'\t'))
+        {
+            return None;
+        }
+        self.pos += len;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) {
+            return None;
+        }
+        let target = self.word(&mut cmd.subs)?;
+        cmd.redirects.push(Redir { lo, fd, op, target });
+        Some(())
+    }
+
+    /// The length of the name and whether it is `+=`, when the cursor is
+    /// at `NAME=` or `NAME+=`.
+    fn assignment_at(&self) -> Option<(usize, bool)> {
+        if !self.peek().is_some_and(is_name_start) {
+            return None;
+        }
+        let len = self
+            .s
+            .get(self.pos..)?
+            .iter()
+            .take_while(|&&c| is_name(c))
+            .count();
+        match (self.at(len), self.at(len + 1)) {
+            (Some(b'='), _) => Some((len, false)),
+            (Some(b'+'), Some(b'=')) => Some((len, true)),
+            _ => None,
+        }
+    }
+
+    /// `NAME=value` or `NAME+=value` before the command's name.
+    fn assignment(&mut self, name_len: usize, append: bool, subs: &mut Vec<Sub>) -> Option<Assign> {
+        let lo = self.pos;
+        self.pos = lo + name_len + if append { 2 } else { 1 };
+        let value = match self.peek() {
+            Some(c) if !ends_word(c) => Some(self.word(subs)?),
+            _ => None,
+        };
+        Some(Assign {
+            lo,
+            hi: self.pos,
+            name: (lo, lo + name_len),
+            append,
+            value,
+        })
+    }
+
+    /// An unquoted run from `run` to the cursor.
+    fn flush(&self, run: usize, out: &mut Vec<Segment>) {
+        if run < self.pos {
+            unquoted_literal(self.t, run, self.pos, out);
+        }
+    }
+
+    fn word(&mut self, subs: &mut Vec<Sub>) -> Option<Word> {
+        let lo = self.pos;
+        let mut segments = Vec::new();
+        let mut run = lo;
+        while let Some(c) = self.peek() {
+            match c {
+                _ if ends_word(c) => break,
+                b'(' | b'`' | b'{' | b'}' | b'[' | b']' | b'!' | 0..=0x1f | 0x7f => return None,
+                b'\\' => match self.at(1) {
+                    // The grammar ends a word at an escaped blank.
+                    None | Some(b'\n' | b'\r' | b' ' | b'\t') => return None,
+                    Some(_) => self.pos += 2,
+                },
+                b'\'' => {
+                    self.flush(run, &mut segments);
+                    let close = self
+                        .s
+                        .get(self.pos + 1..)?
+                        .iter()
+                        .position(|&c| c == b'\'')?;
+                    let inner = self.pos + 1;
+                    push_literal(&mut segments, inner, inner + close, true);
+                    self.pos = inner + close + 1;
+                    run = self.pos;
+                }
+                b'"' => {
+                    self.flush(run, &mut segments);
+                    self.double_quoted(&mut segments, subs)?;
+                    run = self.pos;
+                }
+                b'$' => {
+                    self.flush(run, &mut segments);
+                    self.dollar(&mut segments, subs)?;
+                    run = self.pos;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.flush(run, &mut segments);
+        if self.pos == lo {
+            return None;
+        }
+        Some(Word {
+            lo,
+            hi: self.pos,
+            segments,
+        })
+    }
+
+    fn double_quoted(&mut self, out: &mut Vec<Segment>, subs: &mut Vec<Sub>) -> Option<()> {
+        self.pos += 1;
+        let mut run = self.pos;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    if run < self.pos {
+                        double_quoted_literal(self.t, run, self.pos, out);
+                    }
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'\\' => match self.at(1)? {
+                    b'\n' | b'\r' => return None,
+                    _ => self.pos += 2,
+                },
+                b'$' => {
+                    if run < self.pos {
+                        double_quoted_literal(self.t, run, self.pos, out);
+                    }
+                    self.dollar(out, subs)?;
+                    run = self.pos;
+                }
+                b'`' | b'!' | 0..=0x08 | 0x0b..=0x1f | 0x7f => return None,
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// `$NAME`, `${…}`, `$1`, `$@`, `$?`, `$$` or `$(…)` at the cursor.
+    fn dollar(&mut self, out: &mut Vec<Segment>, subs: &mut Vec<Sub>) -> Option<()> {
+        let lo = self.pos;
+        let name = match self.at(1)? {
+            b'(' => {
+                if self.at(2) == Some(b'(') || self.nesting >= MAX_NESTING {
+                    return None;
+                }
+                self.pos += 2;
+                self.nesting += 1;
+                let body = self.sequence()?;
+                self.nesting -= 1;
+                if self.peek() != Some(b')') || body.is_empty() {
+                    return None;
+                }
+                self.pos += 1;
+                out.push(Segment {
+                    lo,
+                    hi: self.pos,
+                    kind: SegmentKind::CommandSubstitution,
+                });
+                subs.push(Sub {
+                    lo,
+                    hi: self.pos,
+                    body,
+                });
+                return Some(());
+            }
+            b'{' => {
+                let start = lo + 2;
+                let len = self
+                    .s
+                    .get(start..)?
+                    .iter()
+                    .take_while(|&&c| is_name(c))
+                    .count();
+                if len == 0 || !is_name_start(self.s[start]) {
+                    return None;
+                }
+                let rest = self.s.get(start + len..)?;
+                let close = rest.iter().position(|&c| c == b'}')?;
+                if rest[..close].iter().any(|c| {
+                    matches!(c, b'$' | b'`' | b'\'' | b'"' | b'\\' | b'{' | b'(' | b'!')
+                        || c.is_ascii_control()
+                }) {
+                    return None;
+                }
+                self.pos = start + len + close + 1;
+                (start, start + len)
+            }
+            c if is_name_start(c) => {
+                let len = self
+                    .s
+                    .get(lo + 1..)?
+                    .iter()
+                    .take_while(|&&c| is_name(c))
+                    .count();
+                self.pos = lo + 1 + len;
+                (lo + 1, self.pos)
+            }
+            b'0'..=b'9' | b'@' | b'?' | b'$' => {
+                if self.at(2).is_some_and(is_name) {
+                    return None;
+                }
+                self.pos = lo + 2;
+                (lo + 1, self.pos)
+            }
+            _ => return None,
+        };
+        out.push(Segment {
+            lo,
+            hi: self.pos,
+            kind: SegmentKind::Parameter { name },
+        });
+        Some(())
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// Walks a sequence the plain parser read into construct `construct`.
+    pub(super) fn plain_sequence(
+        &mut self,
+        t: &ShellText<'a>,
+        elems: Vec<Elem<Item>>,
+        construct: ConstructId,
+        edges: Edges,
+    ) {
+        let around = edges_of(&elems, edges, |_| false);
+        let items = elems.into_iter().filter_map(|e| match e {
+            Elem::Item(item) => Some(item),
+            Elem::Op(_) => None,
+        });
+        for (item, edges) in items.zip(around) {
+            self.depth += 1;
+            match item {
+                Item::Command(cmd) => self.plain_command(t, cmd, construct, edges),
+                Item::Pipeline { lo, hi, elems } => {
+                    self.script.constructs.push(Construct {
+                        kind: ConstructKind::Pipeline,
+                        range: t.range(lo, hi),
+                        parent: Some(construct),
+                    });
+                    let id = self.script.constructs.len() - 1;
+                    let around = edges_of(&elems, edges, |_| false);
+                    let commands = elems.into_iter().filter_map(|e| match e {
+                        Elem::Item(cmd) => Some(cmd),
+                        Elem::Op(_) => None,
+                    });
+                    for (cmd, edges) in commands.zip(around) {
+                        self.depth += 1;
+                        self.plain_command(t, cmd, id, edges);
+                        self.depth -= 1;
+                    }
+                }
+            }
+            self.depth -= 1;
+        }
+    }
+
+    fn plain_command(&mut self, t: &ShellText<'a>, cmd: Cmd, construct: ConstructId, edges: Edges) {
+        let word = |w: Word| word_of(t, w.lo, w.hi, w.segments);
+        let starts: Vec<usize> = cmd.name.iter().chain(&cmd.args).map(|w| w.lo).collect();
+        let has_name = cmd.name.is_some();
+        let assignments = cmd
+            .assignments
+            .into_iter()
+            .map(|a| Assignment {
+                name: t.slice(a.name.0, a.name.1),
+                value: a.value.map(word),
+                append: a.append,
+                range: t.range(a.lo, a.hi),
+            })
+            .collect();
+        let redirects = cmd
+            .redirects
+            .into_iter()
+            .map(|r| {
+                let range = t.range(r.lo, r.target.hi);
+                self.found_heredoc(Redirect {
+                    fd: r.fd,
+                    op: r.op,
+                    target: Some(word(r.target)),
+                    body: None,
+                    expand: false,
+                    range,
+                })
+            })
+            .collect();
+        let command = Command {
+            name: cmd.name.map(word),
+            args: cmd.args.into_iter().map(word).collect(),
+            assignments,
+            redirects,
+            connector_before: edges.before,
+            connector_after: edges.after,
+            construct,
+            negated: false,
+            range: t.range(cmd.lo, cmd.hi),
+        };
+        let index = self.script.commands.len();
+        self.script.commands.push(command);
+        for sub in cmd.subs {
+            self.script.constructs.push(Construct {
+                kind: ConstructKind::CommandSubstitution,
+                range: t.range(sub.lo, sub.hi),
+                parent: Some(construct),
+            });
+            let id = self.script.constructs.len() - 1;
+            // The grammar's walk reaches a substitution through its word.
+            self.depth += 2;
+            self.plain_sequence(t, sub.body, id, Edges::default());
+            self.depth -= 2;
+        }
+        if has_name {
+            self.nested_script(t, index, &Written::Plain { starts: &starts }, construct);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Script, parse_with_grammar_only};
+    use super::*;
+    use crate::syntax::TextRange;
+
+    fn text(source: &str) -> ShellText<'_> {
+        ShellText::verbatim(source, TextRange::from_usize(0, source.len()))
+    }
+
+    /// The model from the plain parser (when it reads `source`) and from
+    /// the grammar.
+    fn models(source: &str) -> (bool, String, String) {
+        let t = text(source);
+        let plain = parse(&t).is_some();
+        let fast = format!("{:#?}", Script::parse(&t));
+        let full = parse_with_grammar_only(|| format!("{:#?}", Script::parse(&t)));
+        (plain, fast, full)
+    }
+
+    #[test]
+    fn plain_scripts_get_the_grammars_model() {
+        for source in [
+            "",
+            "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
+            "a; b;",
+            "a\n\n  b # note\n# line\nc\n",
+            "a || b | c | d > out; e 2>&1 | f",
+            "set -eux; x=$(dpkg --print-architecture | awk -F- '{ print $NF }'); echo \"$x\"",
+            "A=1 B+=\"two $C\" make PREFIX=/usr install >>log 2>/dev/null",
+            "A= B=x",
+            "curl -fsSL \"https://example.org/${VERSION}/a-${VERSION:-1}.tgz\" -o /tmp/a.tgz",
+            "echo $1 $@ $? $$ \\$HOME '$HOME' \"\\$HOME \\\" x\"",
+            "wget https://e.org/$V/pkg-$V-linux.tar.gz && tar xf pkg-$V-linux.tar.gz",
+            "echo \"$A $B\" \"x $(date)\"",
+            "sh -c 'apt-get update && apt-get install -y x' && sudo -u app bash -c \"cd /app && make\"",
+            "cmd >&2 <in 3>&1 &>/dev/null >|f <&3",
+            "a $(b $(c $(d))) \"$(e)\"",
+            "a |\n  b &&\n  c",
+        ] {
+            let (plain, fast, full) = models(source);
+            assert!(plain, "the plain parser should read {source:?}");
+            assert_eq!(fast, full, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn other_scripts_are_left_to_the_grammar() {
+        for source in [
+            "if [ -f x ]; then a; fi",
+            "[ -f x ] && a",
+            "export A=b",
+            "for f in *; do a; done",
+            "case $x in a) b;; esac",
+            "{ a; b; } > out",
+            "(cd x && make)",
+            "a &",
+            "! a",
+            "a `b`",
+            "echo $((1 + 2))",
+            "cat <<EOF\nx\nEOF",
+            "diff <(a) <(b)",
+            "echo {a,b}",
+            "find . -exec rm {} +",
+            "a && b 2>&1 | c",
+            "a * | b | c && d",
+            "cat 0<f",
+            "echo $'a\\n'",
+            "a \\ b",
+            "a \\\n b",
+            "a 'unterminated",
+            "a \"unterminated",
+            "a $(b",
+            "a &&",
+            "a | ",
+            "f() { a; }",
+            ">out cmd",
+            "cmd <>f",
+            "a;; b",
+            "echo ${#A} ${A:-$B}",
+        ] {
+            let (plain, fast, full) = models(source);
+            assert!(!plain, "the plain parser should leave {source:?}");
+            assert_eq!(fast, full, "{source:?}");
+        }
+    }
+
+    /// `$(…)` nested deeper than the plain parser goes is the grammar's.
+    #[test]
+    fn deep_substitutions_are_left_to_the_grammar() {
+        let deep = |n: usize| format!("{}x{}", "$(a ".repeat(n), ")".repeat(n));
+        assert!(parse(&text(&deep(MAX_NESTING))).is_some());
+        assert!(parse(&text(&deep(MAX_NESTING + 1))).is_none());
+        let source = deep(MAX_NESTING + 1);
+        let (_, fast, full) = models(&source);
+        assert_eq!(fast, full);
+    }
+}
