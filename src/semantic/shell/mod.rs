@@ -3,9 +3,10 @@
 //! BuildKit joins continuation lines and drops comment lines before the
 //! shell sees a `RUN`'s text; heredocs, exec form and `SHELL` change what
 //! runs it. This module rebuilds the text the shell reads with a byte map
-//! back to the Dockerfile ([`ShellText`]), parses it with tree-sitter's
-//! bash grammar into a typed model ([`Script`]: commands with their words,
-//! assignments, redirects, connectors and constructs), decides which shell
+//! back to the Dockerfile ([`ShellText`]), parses it (plain command lists
+//! by hand, the rest with tree-sitter's bash grammar) into a typed model
+//! ([`Script`]: commands with their words, assignments, redirects,
+//! connectors and constructs), decides which shell
 //! runs it ([`ShellTable`]), reads `RUN --mount` ([`RunFlags`]), and offers
 //! the helpers rules share: program invocations seen through wrappers
 //! ([`Invocation`]), per-program option parsing ([`programs`]) and "is

@@ -1,5 +1,7 @@
-//! The typed model of a shell script, built from `tree-sitter-bash`'s tree.
-//! Rules see commands, words, connectors and constructs; never node kinds.
+//! The typed model of a shell script, read by the plain command-list
+//! parser ([`plain`]) when it can and built from `tree-sitter-bash`'s tree
+//! otherwise. Rules see commands, words, connectors and constructs; never
+//! node kinds.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -2365,7 +2367,11 @@ mod tests {
         assert_eq!(names, ["a/$V/b-$V.tgz", "sh", "a/$V/b-$V"]);
         // The blank before `$` in a string is the string's.
         let s = grammar("echo \"$A $B\" \"x $(date)\"");
-        let raws: Vec<_> = s.commands[0].args[0].parts.iter().map(|p| p.range()).collect();
+        let raws: Vec<_> = s.commands[0].args[0]
+            .parts
+            .iter()
+            .map(WordPart::range)
+            .collect();
         assert_eq!(raws.len(), 3);
         assert_eq!(s.constructs[1].range.as_usize(), 16..23);
         // A redirect after a pipeline that ends a list is its last

@@ -26,11 +26,14 @@ const MAX_NESTING: usize = 8;
 pub(super) const MAX_ENTRY_DEPTH: usize = 100;
 
 /// Words that make a command something other than a simple command.
-const KEYWORDS: [&str; 24] = [
+const KEYWORDS: [&str; 19] = [
     "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
-    "in", "function", "select", "time", "coproc", "export", "declare", "typeset", "readonly",
-    "local", "unset", "unsetenv",
+    "in", "function", "select", "time", "coproc", "unset", "unsetenv",
 ];
+
+/// Commands whose arguments the grammar reads as assignments: the model
+/// has them as arguments, written as they are.
+const DECLARATIONS: [&str; 5] = ["export", "declare", "typeset", "readonly", "local"];
 
 pub(super) enum Item {
     Command(Cmd),
@@ -118,6 +121,16 @@ fn is_name(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+/// The last item of `elems` (before a separator) is a pipeline of three
+/// commands or more.
+fn ends_long_pipeline(elems: &[Elem<Item>]) -> bool {
+    let last = elems.iter().rev().find_map(|e| match e {
+        Elem::Item(item) => Some(item),
+        Elem::Op(_) => None,
+    });
+    matches!(last, Some(Item::Pipeline { elems: stages, .. }) if stages.len() > 3)
+}
+
 /// Bytes that end an unquoted word.
 fn ends_word(c: u8) -> bool {
     matches!(
@@ -177,6 +190,11 @@ impl Parser<'_, '_> {
                 _ => return None,
             }
             self.space();
+            // The grammar may take what follows a pipeline of three
+            // commands or more into it.
+            if !matches!(self.peek(), None | Some(b')')) && ends_long_pipeline(&elems) {
+                return None;
+            }
         }
         Some(elems)
     }
@@ -204,6 +222,12 @@ impl Parser<'_, '_> {
                 (Some(b'|'), Some(b'|')) => Connector::Or,
                 _ => return Some(()),
             };
+            // The grammar may take what follows a pipeline of three
+            // commands or more into it: `a * | b | c && d` as
+            // `a * | (b | c && d)`.
+            if ends_long_pipeline(elems) {
+                return None;
+            }
             self.pos += 2;
             elems.push(Elem::Op(op));
             self.space();
@@ -233,15 +257,13 @@ impl Parser<'_, '_> {
             self.blanks();
         }
         // The grammar nests pipelines of three commands or more after a
-        // glob or a redirect: `a * | b | c && d` as `a * | (b | c && d)`.
-        let last_pipe = self.s.get(lo..hi)?.iter().rposition(|&c| c == b'|')?;
+        // redirect: `a >x | b | c` as `a >x | (b | c)`.
         if elems.len() > 3
-            && (self.s.get(lo..lo + last_pipe)?.contains(&b'*')
-                || elems
-                    .iter()
-                    .rev()
-                    .skip(1)
-                    .any(|e| matches!(e, Elem::Item(cmd) if !cmd.redirects.is_empty())))
+            && elems
+                .iter()
+                .rev()
+                .skip(1)
+                .any(|e| matches!(e, Elem::Item(cmd) if !cmd.redirects.is_empty()))
         {
             return None;
         }
@@ -249,6 +271,7 @@ impl Parser<'_, '_> {
     }
 
     fn command(&mut self) -> Option<Cmd> {
+        let mut declaration = false;
         let mut cmd = Cmd {
             lo: self.pos,
             hi: self.pos,
@@ -263,6 +286,9 @@ impl Parser<'_, '_> {
             match c {
                 None | Some(b'\n' | b';' | b'|' | b')') => break,
                 Some(b'&') if self.at(1) != Some(b'>') => break,
+                // A declaration's redirects and arguments that are no
+                // assignments (`export -p`, `export A`) are read otherwise.
+                Some(_) if declaration && self.assignment_at().is_none() => return None,
                 Some(b'<' | b'>' | b'&') => self.redirect(&mut cmd, self.pos, None)?,
                 // The grammar reads the `0` of `0<` as a word.
                 Some(b'0') if self.fd_end().is_some() => return None,
@@ -282,6 +308,10 @@ impl Parser<'_, '_> {
                         let raw = self.t.as_str().get(name.lo..name.hi)?;
                         // The grammar reads a name with `=` as an assignment.
                         if KEYWORDS.contains(&raw) || raw.contains('=') {
+                            return None;
+                        }
+                        declaration = DECLARATIONS.contains(&raw);
+                        if declaration && !cmd.assignments.is_empty() {
                             return None;
                         }
                         cmd.name = Some(name);
@@ -687,7 +717,7 @@ mod tests {
             "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
             "a; b;",
             "a\n\n  b # note\n# line\nc\n",
-            "a || b | c | d > out; e 2>&1 | f",
+            "a || b | c > out; e 2>&1 | f",
             "set -eux; x=$(dpkg --print-architecture | awk -F- '{ print $NF }'); echo \"$x\"",
             "A=1 B+=\"two $C\" make PREFIX=/usr install >>log 2>/dev/null",
             "A= B=x",
@@ -699,6 +729,8 @@ mod tests {
             "cmd >&2 <in 3>&1 &>/dev/null >|f <&3",
             "a $(b $(c $(d))) \"$(e)\"",
             "a |\n  b &&\n  c",
+            "export A=1 B=\"$A x\" C=$(d) && local D=",
+            "a | b | c",
         ] {
             let (plain, fast, full) = models(source);
             assert!(plain, "the plain parser should read {source:?}");
@@ -711,7 +743,14 @@ mod tests {
         for source in [
             "if [ -f x ]; then a; fi",
             "[ -f x ] && a",
-            "export A=b",
+            "[[ -f x ]] && a",
+            "a | b | c && d",
+            "a | b | c\nd",
+            "a >x | b | c",
+            "export A",
+            "export -n A=b",
+            "export A=b >f",
+            "A=1 export B=2",
             "for f in *; do a; done",
             "case $x in a) b;; esac",
             "{ a; b; } > out",
