@@ -502,6 +502,22 @@ enum Elem<I> {
     Op(Connector),
 }
 
+impl<I> Elem<I> {
+    fn item(&self) -> Option<&I> {
+        match self {
+            Elem::Item(item) => Some(item),
+            Elem::Op(_) => None,
+        }
+    }
+
+    fn into_item(self) -> Option<I> {
+        match self {
+            Elem::Item(item) => Some(item),
+            Elem::Op(_) => None,
+        }
+    }
+}
+
 /// A statement of the bash grammar's tree, with the `redirected_statement`
 /// whose redirects apply to it when the statement was split out of one.
 type TreeItem<'n> = (Node<'n>, Option<Node<'n>>);
@@ -731,10 +747,7 @@ impl<'a> Builder<'a> {
         edges: Edges,
     ) {
         let around = edges_of(elems, edges, |(node, _)| node.is_error());
-        let items = elems.iter().filter_map(|e| match e {
-            Elem::Item(item) => Some(*item),
-            Elem::Op(_) => None,
-        });
+        let items = elems.iter().filter_map(Elem::item).copied();
         for ((node, redirects), edges) in items.zip(around) {
             self.item(t, node, redirects, construct, edges, false);
         }

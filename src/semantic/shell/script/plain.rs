@@ -124,11 +124,18 @@ fn is_name(c: u8) -> bool {
 /// The last item of `elems` (before a separator) is a pipeline of three
 /// commands or more.
 fn ends_long_pipeline(elems: &[Elem<Item>]) -> bool {
-    let last = elems.iter().rev().find_map(|e| match e {
-        Elem::Item(item) => Some(item),
-        Elem::Op(_) => None,
-    });
+    let last = elems.iter().rev().find_map(Elem::item);
     matches!(last, Some(Item::Pipeline { elems: stages, .. }) if stages.len() > 3)
+}
+
+/// A command of the pipeline `stages` before its last has a redirect.
+fn redirect_before_last(stages: &[Elem<Cmd>]) -> bool {
+    stages
+        .iter()
+        .rev()
+        .skip(1)
+        .filter_map(Elem::item)
+        .any(|cmd| !cmd.redirects.is_empty())
 }
 
 /// Bytes that end an unquoted word.
@@ -207,11 +214,7 @@ impl Parser<'_, '_> {
             // The grammar reads `a && b 2>&1 | c` as `(a && b 2>&1) | c`.
             if elems.len() > first
                 && let Item::Pipeline { elems: stages, .. } = &item
-                && stages
-                    .iter()
-                    .rev()
-                    .skip(1)
-                    .any(|e| matches!(e, Elem::Item(cmd) if !cmd.redirects.is_empty()))
+                && redirect_before_last(stages)
             {
                 return None;
             }
@@ -258,13 +261,7 @@ impl Parser<'_, '_> {
         }
         // The grammar nests pipelines of three commands or more after a
         // redirect: `a >x | b | c` as `a >x | (b | c)`.
-        if elems.len() > 3
-            && elems
-                .iter()
-                .rev()
-                .skip(1)
-                .any(|e| matches!(e, Elem::Item(cmd) if !cmd.redirects.is_empty()))
-        {
+        if elems.len() > 3 && redirect_before_last(&elems) {
             return None;
         }
         Some(Item::Pipeline { lo, hi, elems })
@@ -589,6 +586,13 @@ impl Parser<'_, '_> {
     }
 }
 
+/// The items of a sequence the plain parser read, each with the
+/// connectors around it.
+fn with_edges<I>(elems: Vec<Elem<I>>, edges: Edges) -> impl Iterator<Item = (I, Edges)> {
+    let around = edges_of(&elems, edges, |_| false);
+    elems.into_iter().filter_map(Elem::into_item).zip(around)
+}
+
 impl<'a> Builder<'a> {
     /// Walks a sequence the plain parser read into construct `construct`.
     pub(super) fn plain_sequence(
@@ -598,12 +602,7 @@ impl<'a> Builder<'a> {
         construct: ConstructId,
         edges: Edges,
     ) {
-        let around = edges_of(&elems, edges, |_| false);
-        let items = elems.into_iter().filter_map(|e| match e {
-            Elem::Item(item) => Some(item),
-            Elem::Op(_) => None,
-        });
-        for (item, edges) in items.zip(around) {
+        for (item, edges) in with_edges(elems, edges) {
             self.depth += 1;
             match item {
                 Item::Command(cmd) => self.plain_command(t, cmd, construct, edges),
@@ -614,12 +613,7 @@ impl<'a> Builder<'a> {
                         parent: Some(construct),
                     });
                     let id = self.script.constructs.len() - 1;
-                    let around = edges_of(&elems, edges, |_| false);
-                    let commands = elems.into_iter().filter_map(|e| match e {
-                        Elem::Item(cmd) => Some(cmd),
-                        Elem::Op(_) => None,
-                    });
-                    for (cmd, edges) in commands.zip(around) {
+                    for (cmd, edges) in with_edges(elems, edges) {
                         self.depth += 1;
                         self.plain_command(t, cmd, id, edges);
                         self.depth -= 1;
