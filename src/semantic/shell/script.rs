@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use serde::Serialize;
-use tree_sitter::{Node, ParseOptions, ParseState, Parser, Tree};
+use tree_sitter::{Node, ParseOptions, ParseState, Parser, Point, Tree};
 
 use super::dialect::{ShellKind, program_basename};
 use super::invocation::{may_wrap, unwrap_wrappers};
@@ -402,8 +402,14 @@ pub const KEPT_IN_BATCH: usize = 256;
 #[derive(Debug)]
 struct KeptTrees {
     capacity: usize,
-    trees: HashMap<String, Tree>,
+    /// By script text: the parses of the whole script or of parts of it,
+    /// each with the span parsed.
+    trees: HashMap<String, Vec<PartTree>>,
 }
+
+/// The parse of the part `.0` of a script (its whole text, or one
+/// statement).
+type PartTree = ((usize, usize), Tree);
 
 /// Keeps the bash parse of up to `capacity` scripts this thread parses,
 /// and reuses one when the same text is parsed again: the language server
@@ -427,23 +433,37 @@ pub fn keep_parses(capacity: usize) {
 /// Parses `text` with the bash grammar; `None` only if the grammar cannot
 /// be loaded.
 fn parse_tree(text: &str) -> Option<Tree> {
+    parse_part(text, 0, text.len())
+}
+
+/// Parses the part `lo..hi` of `text` with the bash grammar, as if the
+/// rest were not there; the tree's offsets are `text`'s.
+pub(super) fn parse_part(text: &str, lo: usize, hi: usize) -> Option<Tree> {
     let kept = TREES.with(|cell| {
         let slot = cell.try_borrow().ok()?;
-        slot.as_ref().map(|kept| kept.trees.get(text).cloned())
+        slot.as_ref().map(|kept| {
+            kept.trees.get(text).and_then(|parts| {
+                parts
+                    .iter()
+                    .find(|(span, _)| *span == (lo, hi))
+                    .map(|(_, tree)| tree.clone())
+            })
+        })
     });
     match kept {
-        None => parse_new_tree(text),
+        None => parse_new_tree(text, lo, hi),
         Some(Some(tree)) => Some(tree),
         Some(None) => {
-            let tree = parse_new_tree(text)?;
+            let tree = parse_new_tree(text, lo, hi)?;
             TREES.with(|cell| {
                 if let Ok(mut slot) = cell.try_borrow_mut()
                     && let Some(kept) = slot.as_mut()
                 {
-                    if kept.trees.len() >= kept.capacity {
+                    if kept.trees.len() >= kept.capacity && !kept.trees.contains_key(text) {
                         kept.trees.clear();
                     }
-                    kept.trees.insert(text.to_string(), tree.clone());
+                    let parts = kept.trees.entry(text.to_string()).or_default();
+                    parts.push(((lo, hi), tree.clone()));
                 }
             });
             Some(tree)
@@ -455,7 +475,16 @@ fn parse_tree(text: &str) -> Option<Tree> {
 /// four bytes of script.
 const PARSE_BUDGET_BASE: usize = 256;
 
-fn parse_new_tree(text: &str) -> Option<Tree> {
+/// The row and column of byte `at` of `text`.
+fn point_at(text: &str, at: usize) -> Point {
+    let before = text.as_bytes().get(..at).unwrap_or_default();
+    match before.iter().rposition(|&c| c == b'\n') {
+        Some(nl) => Point::new(before.split(|&c| c == b'\n').count() - 1, at - nl - 1),
+        None => Point::new(0, at),
+    }
+}
+
+fn parse_new_tree(text: &str, lo: usize, hi: usize) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         if slot.is_none() {
@@ -466,13 +495,23 @@ fn parse_new_tree(text: &str) -> Option<Tree> {
             *slot = Some(parser);
         }
         let parser = slot.as_mut()?;
+        let part = lo > 0 || hi < text.len();
+        if part {
+            let range = tree_sitter::Range {
+                start_byte: lo,
+                end_byte: hi,
+                start_point: point_at(text, lo),
+                end_point: point_at(text, hi),
+            };
+            parser.set_included_ranges(&[range]).ok()?;
+        }
         let bytes = text.as_bytes();
         // Bash's error recovery can take minutes on some malformed scripts
         // (a long run of redirections, found by fuzzing). The parser reports
         // progress every 100 operations; over the corpus a script needs at
         // most one report per 60 bytes, so this budget is a wide margin
         // for any real script. A script over it gets no shell model.
-        let budget = PARSE_BUDGET_BASE + text.len() / 4;
+        let budget = PARSE_BUDGET_BASE + hi.saturating_sub(lo) / 4;
         let mut reports: usize = 0;
         let mut progress = |_: &ParseState| {
             reports += 1;
@@ -490,6 +529,10 @@ fn parse_new_tree(text: &str) -> Option<Tree> {
         if tree.is_none() {
             // A cancelled parse would otherwise resume on the next call.
             parser.reset();
+        }
+        if part {
+            // The next parse reads its whole text again.
+            parser.set_included_ranges(&[]).ok()?;
         }
         tree
     })
