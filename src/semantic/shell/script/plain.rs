@@ -239,11 +239,7 @@ fn compound_end(s: &[u8], lo: usize) -> Option<usize> {
                 }
                 command_start = false;
             }
-            b'#' => {
-                while !matches!(s.get(i), None | Some(b'\n')) {
-                    i += 1;
-                }
-            }
+            b'#' => i = comment_end(s, i),
             b'<' if s.get(i + 1) == Some(&b'<') => return None,
             b'<' | b'>' => {
                 i += 1;
@@ -251,10 +247,7 @@ fn compound_end(s: &[u8], lo: usize) -> Option<usize> {
             }
             _ => {
                 let start = i;
-                i = skip_word(s, i, 0)?;
-                if i == start {
-                    return None;
-                }
+                i = word_end(s, i)?;
                 if !command_start {
                     continue;
                 }
@@ -291,17 +284,10 @@ fn case_end(s: &[u8], mut i: usize) -> Option<usize> {
         match *s.get(i)? {
             b'<' if s.get(i + 1) == Some(&b'<') => return None,
             b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' => i += 1,
-            b'#' => {
-                while !matches!(s.get(i), None | Some(b'\n')) {
-                    i += 1;
-                }
-            }
+            b'#' => i = comment_end(s, i),
             _ => {
                 let start = i;
-                i = skip_word(s, i, 0)?;
-                if i == start {
-                    return None;
-                }
+                i = word_end(s, i)?;
                 match s.get(start..i)? {
                     b"case" => depth += 1,
                     b"esac" => {
@@ -369,11 +355,7 @@ fn statement_end(s: &[u8], lo: usize) -> Option<usize> {
                 depth -= 1;
                 command_start = false;
             }
-            b'#' => {
-                while !matches!(s.get(i), None | Some(b'\n')) {
-                    i += 1;
-                }
-            }
+            b'#' => i = comment_end(s, i),
             b'<' if s.get(i + 1) == Some(&b'<') => return None,
             b'<' | b'>' => {
                 i += 1;
@@ -384,10 +366,7 @@ fn statement_end(s: &[u8], lo: usize) -> Option<usize> {
             }
             _ => {
                 let start = i;
-                i = skip_word(s, i, 0)?;
-                if i == start {
-                    return None;
-                }
+                i = word_end(s, i)?;
                 let word = s.get(start..i)?;
                 if command_start && word == b"!" {
                     continue;
@@ -401,6 +380,18 @@ fn statement_end(s: &[u8], lo: usize) -> Option<usize> {
             }
         }
     }
+}
+
+/// Where the comment at `i` ends: at its line break.
+fn comment_end(s: &[u8], i: usize) -> usize {
+    s.get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+        .map_or(s.len(), |n| i + n)
+}
+
+/// The end of the word at `i` for the scans; `None` when there is none.
+fn word_end(s: &[u8], i: usize) -> Option<usize> {
+    skip_word(s, i, 0).filter(|&end| end > i)
 }
 
 /// The end of the word at `i`, past quotes and substitutions.
