@@ -36,10 +36,14 @@ const MAX_NESTING: usize = 8;
 pub(super) const MAX_ENTRY_DEPTH: usize = 100;
 
 /// Words that make a command something other than a simple command.
-const KEYWORDS: [&str; 19] = [
+const KEYWORDS: [&str; 17] = [
     "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
-    "in", "function", "select", "time", "coproc", "unset", "unsetenv",
+    "in", "function", "select", "time", "coproc",
 ];
+
+/// Commands the grammar reads as an `unset_command`: the statement is left
+/// to it.
+const UNSET: [&str; 2] = ["unset", "unsetenv"];
 
 /// The compound commands the plain parser hands to the grammar, by the
 /// grammar's node kind.
@@ -697,9 +701,10 @@ impl Parser<'_, '_> {
             match c {
                 None | Some(b'\n' | b';' | b'|' | b')') => break,
                 Some(b'&') if self.at(1) != Some(b'>') => break,
-                // A declaration's redirects and arguments that are no
-                // assignments (`export -p`, `export A`) are read otherwise.
-                Some(_) if declaration && self.assignment_at().is_none() => return None,
+                // The grammar reads a declaration's redirects and arguments
+                // that are no assignments (`export -p`, `export A`) in its
+                // own way: the statement is left to it.
+                Some(_) if declaration && self.assignment_at().is_none() => return self.unread(),
                 Some(b'<' | b'>' | b'&') => self.redirect(&mut cmd, self.pos, None)?,
                 // The grammar reads the `0` of `0<` as a word.
                 Some(b'0') if self.fd_end().is_some() => return None,
@@ -719,6 +724,9 @@ impl Parser<'_, '_> {
                         let raw = self.t.as_str().get(name.lo..name.hi)?;
                         // The grammar reads a name with `=` as an assignment,
                         // and may lose a `-` name.
+                        if UNSET.contains(&raw) {
+                            return self.unread();
+                        }
                         if KEYWORDS.contains(&raw) || raw.contains('=') || raw == "-" {
                             return None;
                         }
@@ -1195,6 +1203,12 @@ mod tests {
             "echo $'a\\n'",
             "echo ${#A} ${A:-$B}",
             "a && b [x] && c | d ${e#f} && g",
+            "export A; b",
+            "export -n A=b && c",
+            "export A=b >f; c",
+            "export $(grep -v '^#' .env | xargs) && a",
+            "a && unset A B && b",
+            "unsetenv A; b",
         ] {
             let (plain, fast, full) = models(source);
             assert!(plain, "the plain parser should read {source:?}");
@@ -1208,9 +1222,6 @@ mod tests {
             "a | b | c && d",
             "a | b | c\nd",
             "a >x | b | c",
-            "export A",
-            "export -n A=b",
-            "export A=b >f",
             "A=1 export B=2",
             "a | while read x; do b; done",
             "(a) &",
