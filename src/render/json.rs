@@ -52,7 +52,12 @@ pub fn render(files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
 pub struct Writer {
     findings: usize,
     buffer: Vec<u8>,
+    /// The array's elements, indented, written out in one piece.
+    pending: Vec<u8>,
 }
+
+/// How many bytes of findings are gathered before they are written.
+const PENDING_LIMIT: usize = 64 * 1024;
 
 impl Writer {
     pub fn files(&mut self, files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
@@ -60,19 +65,26 @@ impl Writer {
             for d in file.diagnostics {
                 self.buffer.clear();
                 serde_json::to_writer_pretty(&mut self.buffer, &finding(file, d))?;
-                out.write_all(if self.findings == 0 { b"[\n" } else { b",\n" })?;
+                self.pending
+                    .extend_from_slice(if self.findings == 0 { b"[\n" } else { b",\n" });
                 // An element of the array is indented one level more. No
                 // line break is inside a JSON string: each is a line.
                 for (i, line) in self.buffer.split(|&b| b == b'\n').enumerate() {
                     if i > 0 {
-                        out.write_all(b"\n")?;
+                        self.pending.push(b'\n');
                     }
-                    out.write_all(b"  ")?;
-                    out.write_all(line)?;
+                    self.pending.extend_from_slice(b"  ");
+                    self.pending.extend_from_slice(line);
                 }
                 self.findings += 1;
+                if self.pending.len() >= PENDING_LIMIT {
+                    out.write_all(&self.pending)?;
+                    self.pending.clear();
+                }
             }
         }
+        out.write_all(&self.pending)?;
+        self.pending.clear();
         Ok(())
     }
 
