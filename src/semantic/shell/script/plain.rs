@@ -722,11 +722,11 @@ impl Parser<'_, '_> {
                     } else {
                         let name = self.word(&mut cmd.subs)?;
                         let raw = self.t.as_str().get(name.lo..name.hi)?;
-                        // The grammar reads a name with `=` as an assignment,
-                        // and may lose a `-` name.
                         if UNSET.contains(&raw) {
                             return self.unread();
                         }
+                        // The grammar reads a name with `=` as an assignment,
+                        // and may lose a `-` name.
                         if KEYWORDS.contains(&raw) || raw.contains('=') || raw == "-" {
                             return None;
                         }
