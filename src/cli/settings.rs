@@ -48,6 +48,9 @@ pub struct SettingsSource {
     settings: Mutex<SettingsByConfig>,
     /// Configuration files whose warnings were printed.
     warned: Mutex<HashSet<PathBuf>>,
+    /// The current directory, read once: relative paths are made absolute
+    /// against it for every file of a run.
+    cwd: Option<PathBuf>,
 }
 
 type SettingsByConfig = HashMap<(usize, Vec<String>), (Arc<Config>, Arc<Settings>)>;
@@ -114,6 +117,7 @@ impl SettingsSource {
             cache,
             settings: Mutex::default(),
             warned: Mutex::new(HashSet::new()),
+            cwd: std::env::current_dir().ok(),
         };
         // Validate the configuration that applies here up front, so a broken
         // file is reported once and before any linting.
@@ -168,11 +172,19 @@ impl SettingsSource {
     fn config_for(&self, path: Option<&Path>) -> Result<Arc<Config>, CliError> {
         let config = match path {
             Some(p) => {
+                let joined;
+                let p = match &self.cwd {
+                    Some(cwd) if p.is_relative() => {
+                        joined = cwd.join(p);
+                        &joined
+                    }
+                    _ => p,
+                };
                 let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
                 self.cache.for_file(&absolute)?
             }
             None => {
-                let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                let here = self.cwd.clone().unwrap_or_else(|| PathBuf::from("."));
                 self.cache.for_dir(&here)?
             }
         };

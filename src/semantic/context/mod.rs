@@ -99,14 +99,20 @@ impl ContextError {
 /// `Dockerfile.dev`, `Dockerfile.dev.dockerignore`), even when empty;
 /// otherwise `.dockerignore` at the context root; otherwise none.
 pub fn find_ignore_file(context: &Path, dockerfile: Option<&Path>) -> Option<PathBuf> {
-    let own = dockerfile.and_then(|file| {
-        let mut name = file.file_name()?.to_owned();
-        name.push(".dockerignore");
-        Some(file.with_file_name(name))
-    });
-    own.into_iter()
-        .chain([context.join(DOCKERIGNORE)])
-        .find(|p| p.is_file())
+    own_ignore_file(dockerfile).or_else(|| context_ignore_file(context))
+}
+
+/// `<Dockerfile>.dockerignore`, when it is a file.
+fn own_ignore_file(dockerfile: Option<&Path>) -> Option<PathBuf> {
+    let file = dockerfile?;
+    let mut name = file.file_name()?.to_owned();
+    name.push(".dockerignore");
+    Some(file.with_file_name(name)).filter(|p| p.is_file())
+}
+
+/// The context's own `.dockerignore`, when it is a file.
+fn context_ignore_file(context: &Path) -> Option<PathBuf> {
+    Some(context.join(DOCKERIGNORE)).filter(|p| p.is_file())
 }
 
 /// A build context: its root, its ignore file, and what has been walked
@@ -332,12 +338,22 @@ impl BuildContext {
 
 type Slot = Arc<OnceLock<Result<Arc<BuildContext>, ContextError>>>;
 
+/// A context directory, canonical, and its own ignore file.
+#[derive(Debug, Clone)]
+struct Root {
+    path: PathBuf,
+    ignore: Option<PathBuf>,
+}
+
 /// One walk per (context directory, ignore file), shared by every
 /// Dockerfile linted in a run, from any thread.
 #[derive(Debug, Default)]
 pub struct ContextCache {
     options: WalkOptions,
     slots: Mutex<HashMap<(PathBuf, Option<PathBuf>), Slot>>,
+    /// Each context directory as given, resolved once, with its
+    /// `.dockerignore`: the Dockerfiles of one directory share them.
+    roots: Mutex<HashMap<PathBuf, Root>>,
 }
 
 impl ContextCache {
@@ -345,6 +361,7 @@ impl ContextCache {
         Self {
             options,
             slots: Mutex::default(),
+            roots: Mutex::default(),
         }
     }
 
@@ -355,8 +372,30 @@ impl ContextCache {
         root: &Path,
         dockerfile: Option<&Path>,
     ) -> Result<Arc<BuildContext>, ContextError> {
-        let root = std::fs::canonicalize(root).map_err(|e| ContextError::io(root, &e))?;
-        let ignore = find_ignore_file(&root, dockerfile);
+        let known = self
+            .roots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(root)
+            .cloned();
+        let Root { path: root, ignore } = match known {
+            Some(known) => known,
+            None => {
+                let path = std::fs::canonicalize(root).map_err(|e| ContextError::io(root, &e))?;
+                let found = Root {
+                    ignore: context_ignore_file(&path),
+                    path,
+                };
+                self.roots
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(root.to_path_buf(), found.clone());
+                found
+            }
+        };
+        // The same choice as `find_ignore_file`, with the context's own
+        // file looked up once.
+        let ignore = own_ignore_file(dockerfile).or(ignore);
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(slots.entry((root.clone(), ignore.clone())).or_default())
