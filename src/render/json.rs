@@ -51,7 +51,6 @@ pub fn render(files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
 #[derive(Debug, Default)]
 pub struct Writer {
     findings: usize,
-    buffer: Vec<u8>,
     /// The array's elements, indented, written out in one piece.
     pending: Vec<u8>,
 }
@@ -62,25 +61,25 @@ const PENDING_LIMIT: usize = 64 * 1024;
 impl Writer {
     pub fn files(&mut self, files: &[FileReport<'_>], out: &mut dyn Write) -> io::Result<()> {
         for file in files {
-            for d in file.diagnostics {
-                self.buffer.clear();
-                serde_json::to_writer_pretty(&mut self.buffer, &finding(file, d))?;
-                self.pending
-                    .extend_from_slice(if self.findings == 0 { b"[\n" } else { b",\n" });
-                // An element of the array is indented one level more. No
-                // line break is inside a JSON string: each is a line.
-                for (i, line) in self.buffer.split(|&b| b == b'\n').enumerate() {
-                    if i > 0 {
-                        self.pending.push(b'\n');
-                    }
-                    self.pending.extend_from_slice(b"  ");
-                    self.pending.extend_from_slice(line);
-                }
-                self.findings += 1;
-                if self.pending.len() >= PENDING_LIMIT {
-                    out.write_all(&self.pending)?;
-                    self.pending.clear();
-                }
+            if file.diagnostics.is_empty() {
+                continue;
+            }
+            // A file's findings as an array of their own, by the same
+            // pretty printer: its elements are indented as the whole
+            // report's are. Its `[` opens the report or becomes the `,`
+            // after the previous file's findings; its `]` is dropped.
+            let start = self.pending.len();
+            serde_json::to_writer_pretty(&mut self.pending, &Findings(std::slice::from_ref(file)))?;
+            debug_assert!(self.pending[start..].starts_with(b"[\n"));
+            debug_assert!(self.pending.ends_with(b"\n]"));
+            if self.findings > 0 {
+                self.pending[start] = b',';
+            }
+            self.pending.truncate(self.pending.len() - 2);
+            self.findings += file.diagnostics.len();
+            if self.pending.len() >= PENDING_LIMIT {
+                out.write_all(&self.pending)?;
+                self.pending.clear();
             }
         }
         out.write_all(&self.pending)?;
