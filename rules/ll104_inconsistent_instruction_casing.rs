@@ -66,10 +66,19 @@ impl Case {
         }
     }
 
+    /// Whether `apply` would leave `word` as it is (checked without
+    /// building the converted word).
+    fn holds(self, word: &str) -> bool {
+        match self {
+            Case::Lower => word.chars().all(|c| c.to_lowercase().eq([c])),
+            Case::Upper => word.chars().all(|c| c.to_uppercase().eq([c])),
+        }
+    }
+
     fn of(word: &str) -> Option<Case> {
-        if word.to_lowercase() == word {
+        if Case::Lower.holds(word) {
             Some(Case::Lower)
-        } else if word.to_uppercase() == word {
+        } else if Case::Upper.holds(word) {
             Some(Case::Upper)
         } else {
             None
@@ -133,10 +142,10 @@ fn check(checker: &mut Checker) {
 }
 
 fn report(checker: &mut Checker, keyword: &Word, expected: Case) {
-    let wanted = expected.apply(&keyword.value);
-    if wanted == keyword.value {
+    if expected.holds(&keyword.value) {
         return;
     }
+    let wanted = expected.apply(&keyword.value);
     let verbatim = keyword.range.slice(checker.source()) == keyword.value;
     let diagnostic = checker.report(
         InconsistentInstructionCasing {

@@ -173,7 +173,7 @@ fn check(checker: &mut Checker) {
             let Some(script) = run.script.as_ref() else {
                 continue;
             };
-            let workdir = dirs.get(index - stage.from).cloned().flatten();
+            let workdir = dirs.get(index - stage.from).and_then(Option::as_deref);
             for inv in script.invocations() {
                 let Some(change) = read_change(&inv) else {
                     continue;

@@ -350,7 +350,7 @@ fn check(checker: &mut Checker) {
         let dirs = workdirs(file, stage, vars);
         let copies = copy_writes(file, stage, vars);
         for index in stage.from..stage.end {
-            let workdir = dirs.get(index - stage.from).cloned().flatten();
+            let workdir = dirs.get(index - stage.from).and_then(Option::as_deref);
             let inst = &file.instructions[index];
             if let Some(copy) = copies.iter().find(|c| c.index == index) {
                 if copy.files.len() == 1 && !copy.into_dir {
@@ -391,9 +391,9 @@ fn check(checker: &mut Checker) {
             let Some(script) = run.script.as_ref() else {
                 continue;
             };
-            let own_removals = removals(script, workdir.as_deref());
+            let own_removals = removals(script, workdir);
             let mut own_created: Vec<(usize, Created)> = Vec::new();
-            created_by(script, workdir.as_deref(), |at, path, dir| {
+            created_by(script, workdir, |at, path, dir| {
                 own_created.push((
                     at,
                     Created {

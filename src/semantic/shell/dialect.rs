@@ -4,6 +4,7 @@
 //! `# layerlint shell=…` pragmas.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::semantic::Stages;
 use crate::syntax::{Args, CommandLine, Dockerfile, Keyword, TextRange};
@@ -206,8 +207,8 @@ fn is_windows_base(image: &str, platform: Option<&str>) -> bool {
 /// The shell in force at every instruction of a file.
 #[derive(Clone, Debug, Default)]
 pub struct ShellTable {
-    /// By instruction index.
-    shells: Vec<ActiveShell>,
+    /// By instruction index; consecutive instructions share one shell.
+    shells: Vec<Arc<ActiveShell>>,
 }
 
 impl ShellTable {
@@ -219,10 +220,10 @@ impl ShellTable {
             .filter(|c| !c.in_continuation)
             .collect();
         let mut next_comment = 0;
-        let mut file_default: Option<ActiveShell> = None;
+        let mut file_default: Option<Arc<ActiveShell>> = None;
         // The shell each stage ended with, for `FROM <stage>`.
-        let mut stage_final: Vec<Option<ActiveShell>> = vec![None; stages.stages.len()];
-        let mut current = ActiveShell::default_for(false);
+        let mut stage_final: Vec<Option<Arc<ActiveShell>>> = vec![None; stages.stages.len()];
+        let mut current = Arc::new(ActiveShell::default_for(false));
         let mut shells = Vec::with_capacity(file.instructions.len());
         for (i, inst) in file.instructions.iter().enumerate() {
             let stage = stages.stage_of.get(i).copied().flatten();
@@ -237,12 +238,12 @@ impl ShellTable {
                 }
                 next_comment += 1;
                 if let Some(name) = parse_shell_pragma(comment.text) {
-                    pragma = Some(ActiveShell::from_argv(
+                    pragma = Some(Arc::new(ActiveShell::from_argv(
                         vec![name.to_owned()],
                         ShellOrigin::Pragma {
                             range: comment.range,
                         },
-                    ));
+                    )));
                 }
             }
             let header = stage.is_none() || (is_from && stage == Some(0));
@@ -261,7 +262,7 @@ impl ShellTable {
                     Some(s) => {
                         Self::stage_start(file, stages, s, &stage_final, file_default.as_ref())
                     }
-                    None => ActiveShell::default_for(false),
+                    None => Arc::new(ActiveShell::default_for(false)),
                 };
             }
             if let Some(shell) = pragma {
@@ -273,14 +274,14 @@ impl ShellTable {
                 } = &inst.args
                 && !args.is_empty()
             {
-                current = ActiveShell::from_argv(
+                current = Arc::new(ActiveShell::from_argv(
                     args.iter().map(|a| a.value.to_string()).collect(),
                     ShellOrigin::Instruction {
                         range: inst.range.cover(*range),
                     },
-                );
+                ));
             }
-            shells.push(current.clone());
+            shells.push(Arc::clone(&current));
         }
         Self { shells }
     }
@@ -290,11 +291,11 @@ impl ShellTable {
         file: &Dockerfile<'_>,
         stages: &Stages<'_>,
         stage: usize,
-        finals: &[Option<ActiveShell>],
-        file_default: Option<&ActiveShell>,
-    ) -> ActiveShell {
+        finals: &[Option<Arc<ActiveShell>>],
+        file_default: Option<&Arc<ActiveShell>>,
+    ) -> Arc<ActiveShell> {
         let Some(st) = stages.stages.get(stage) else {
-            return ActiveShell::default_for(false);
+            return Arc::new(ActiveShell::default_for(false));
         };
         let base = st.base.as_ref().map_or("", |b| b.value.as_ref());
         if let Some(parent) = stages.by_name(base, stage)
@@ -311,12 +312,12 @@ impl ShellTable {
             .and_then(|f| f.flag("platform"))
             .and_then(|f| f.value.as_ref())
             .map(|v| v.value.as_ref());
-        ActiveShell::default_for(is_windows_base(base, platform))
+        Arc::new(ActiveShell::default_for(is_windows_base(base, platform)))
     }
 
     /// The shell in force at instruction `index` (after it, for `SHELL`).
     pub fn at(&self, index: usize) -> Option<&ActiveShell> {
-        self.shells.get(index)
+        self.shells.get(index).map(|s| &**s)
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::semantic::vars::VarModel;
 use crate::semantic::{Stage, Stages};
 use crate::syntax::{Args, Dockerfile, Keyword, Word};
+use std::rc::Rc;
 
 /// `path` made absolute against `base` (when relative), with `.`, `..`,
 /// repeated and trailing `/` resolved.
@@ -74,8 +75,8 @@ fn known_value(vars: &VarModel, index: usize, word: &Word) -> Option<String> {
 /// The `WORKDIR` in force at each instruction of `stage` (indexed from
 /// `stage.from`); `None` once it depends on an unknown value. A stage
 /// starts at `/` (the base image's own `WORKDIR` is not known).
-pub fn workdirs(file: &Dockerfile, stage: &Stage, vars: &VarModel) -> Vec<Option<String>> {
-    let mut current = Some("/".to_string());
+pub fn workdirs(file: &Dockerfile, stage: &Stage, vars: &VarModel) -> Vec<Option<Rc<str>>> {
+    let mut current: Option<Rc<str>> = Some("/".into());
     let mut out = Vec::with_capacity(stage.end - stage.from);
     for index in stage.from..stage.end {
         out.push(current.clone());
@@ -94,7 +95,8 @@ pub fn workdirs(file: &Dockerfile, stage: &Stage, vars: &VarModel) -> Vec<Option
         // Past this no directory can exist; and thousands of relative
         // WORKDIRs would otherwise build ever longer paths, one per
         // instruction (quadratic time and memory).
-        .filter(|dir| dir.len() <= PATH_MAX);
+        .filter(|dir| dir.len() <= PATH_MAX)
+        .map(Rc::from);
     }
     out
 }
@@ -142,10 +144,10 @@ pub fn copy_writes(file: &Dockerfile, stage: &Stage, vars: &VarModel) -> Vec<Cop
         let Some(dest) = known_value(vars, index, dest_word) else {
             continue;
         };
-        let base = dirs.get(index - stage.from).cloned().flatten();
+        let base = dirs.get(index - stage.from).and_then(Option::as_deref);
         let resolved = match (dest.starts_with('/'), base) {
             (true, _) => resolve("/", &dest),
-            (false, Some(base)) => resolve(&base, &dest),
+            (false, Some(base)) => resolve(base, &dest),
             (false, None) => continue,
         };
         let wildcard = sources.iter().any(|s| s.value.contains(['*', '?', '[']));
