@@ -283,3 +283,29 @@ proptest! {
         prop_assert_eq!(fast, full, "{:?}", source);
     }
 }
+
+/// A command of a few words for `long_pipeline`.
+fn pipeline_command() -> impl Strategy<Value = String> {
+    prop::collection::vec(script_token(), 1..4).prop_map(|words| words.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// What follows a pipeline of three commands or more, after `;` or a
+    /// line break, is read as the grammar reads it.
+    #[test]
+    fn plain_parser_agrees_after_long_pipelines(
+        stages in prop::collection::vec(pipeline_command(), 3..6),
+        separator in prop::sample::select(vec![";", "\n", " ;\n", ";\n\n", "; # c\n", "\n# c\n", " & ", ";;"]),
+        rest in prop::collection::vec(script_token(), 1..10),
+    ) {
+        use layerlint::semantic::shell::script::parse_with_grammar_only;
+        use layerlint::semantic::shell::{Script, ShellText};
+        let source = format!("{}{separator}{} ", stages.join(" | "), rest.join(" "));
+        let text = ShellText::verbatim(&source, TextRange::from_usize(0, source.len()));
+        let fast = format!("{:#?}", Script::parse(&text));
+        let full = parse_with_grammar_only(|| format!("{:#?}", Script::parse(&text)));
+        prop_assert_eq!(fast, full, "{:?}", source);
+    }
+}

@@ -11,9 +11,10 @@
 //! of the script, and walked as the grammar's parse of the whole script
 //! would be. The span is found by a rough scan; the grammar's parse must
 //! hold exactly one statement there, without errors. Shapes the grammar
-//! reads differently in context (heredocs, backquotes, long pipelines,
-//! redirects in a pipeline after `&&`, `A=1 B=2` before a line break, a
-//! `-` before `2>`) leave the whole script to the grammar.
+//! reads differently in context (heredocs, backquotes, a pipeline of three
+//! commands or more before `&&`, `||` or a line break, redirects in a
+//! pipeline after `&&`, `A=1 B=2` before a line break, a `-` before `2>`)
+//! leave the whole script to the grammar.
 //!
 //! A differential test holds the two parsers to the same model over every
 //! script of the corpus (`plain_parser_agrees_with_the_grammar`), and a
@@ -198,6 +199,22 @@ fn redirect_before_last(stages: &[Elem<Cmd>]) -> bool {
         .skip(1)
         .filter_map(Elem::item)
         .any(|cmd| !cmd.redirects.is_empty())
+}
+
+/// How many commands the pipeline `node` joins, counting those of the
+/// pipelines the grammar nests under a redirect (`a | b 2>&1 | c` is
+/// three); 0 for a statement that is no pipeline.
+fn pipeline_commands(node: Node<'_>) -> usize {
+    match node.kind() {
+        "pipeline" => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .map(|n| pipeline_commands(n).max(1))
+                .sum()
+        }
+        "redirected_statement" => node.named_child(0).map_or(0, pipeline_commands),
+        _ => 0,
+    }
 }
 
 /// The one statement a part's parse holds, when it holds one and no
@@ -504,21 +521,27 @@ impl Parser<'_, '_> {
         while !matches!(self.peek(), None | Some(b')')) {
             self.and_or(&mut elems)?;
             self.blanks();
-            match self.peek() {
+            let semicolon = match self.peek() {
                 Some(b';') if self.at(1) != Some(b';') => {
                     elems.push(Elem::Op(Connector::Semicolon));
                     self.pos += 1;
+                    true
                 }
                 // A line break is no token of the grammar: the connector
                 // between two commands with none is a line break.
-                Some(b'\n') => self.pos += 1,
+                Some(b'\n') => {
+                    self.pos += 1;
+                    false
+                }
                 None | Some(b')') => break,
                 _ => return None,
-            }
+            };
             self.space();
-            // The grammar may take what follows a pipeline of three
-            // commands or more into it.
-            if !matches!(self.peek(), None | Some(b')')) && ends_long_pipeline(&elems) {
+            // After a line break (not after `;`) the grammar may take what
+            // follows a pipeline of three commands or more into it:
+            // `a | b | c` then `d >e` as `a | (b | c d >e)`.
+            if !semicolon && !matches!(self.peek(), None | Some(b')')) && ends_long_pipeline(&elems)
+            {
                 return None;
             }
         }
@@ -625,8 +648,7 @@ impl Parser<'_, '_> {
             if node.start_byte() != lo || node.end_byte() > hi || !kinds.contains(&node.kind()) {
                 return None;
             }
-            let pipeline = node.kind() == "pipeline";
-            let commands = node.named_child_count();
+            let commands = pipeline_commands(node);
             let mut cursor = node.walk();
             let pipeline_redirect = match node.kind() {
                 "pipeline" => node
@@ -637,7 +659,7 @@ impl Parser<'_, '_> {
                 }
                 _ => false,
             };
-            (pipeline && commands >= 3, redirected || pipeline_redirect)
+            (commands >= 3, redirected || pipeline_redirect)
         };
         self.pos = hi;
         self.blanks();
@@ -1178,6 +1200,8 @@ mod tests {
             "a |\n  b &&\n  c",
             "export A=1 B=\"$A x\" C=$(d) && local D=",
             "a | b | c",
+            "a | b | c; d >e",
+            "a | b | c ;\n d && e >f",
             "if [ -f x ]; then a; fi",
             "set -e; if [ \"$(uname -m)\" = x86_64 ]; then a=1; else a=2; fi && echo $a",
             "for f in *; do a \"$f\"; done\nb",
@@ -1221,6 +1245,10 @@ mod tests {
         for source in [
             "a | b | c && d",
             "a | b | c\nd",
+            "a | b | c\nd >e",
+            "a | b | c 2>&1\nd",
+            "a | A=b [ -f x ] | a | a 2>&1\na || b",
+            "a | [ -f x ] | A=b 2>&1 | a || b",
             "a >x | b | c",
             "A=1 export B=2",
             "a | while read x; do b; done",
