@@ -292,17 +292,18 @@ fn pipeline_command() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
-    /// What follows a pipeline of three commands or more, after `;` or a
-    /// line break, is read as the grammar reads it.
+    /// What follows a pipeline of three commands or more, after `;`, `&&`,
+    /// `||` or a line break, is read as the grammar reads it.
     #[test]
     fn plain_parser_agrees_after_long_pipelines(
+        prefix in prop::sample::select(vec!["", "x && ", "x || ", "x; ", "x &&\n ", "x | y && "]),
         stages in prop::collection::vec(pipeline_command(), 3..6),
-        separator in prop::sample::select(vec![";", "\n", " ;\n", ";\n\n", "; # c\n", "\n# c\n", " & ", ";;"]),
+        separator in prop::sample::select(vec![";", "\n", " ;\n", ";\n\n", "; # c\n", "\n# c\n", " & ", ";;", " && ", " || ", " &&\n ", " || # c\n"]),
         rest in prop::collection::vec(script_token(), 1..10),
     ) {
         use layerlint::semantic::shell::script::parse_with_grammar_only;
         use layerlint::semantic::shell::{Script, ShellText};
-        let source = format!("{}{separator}{} ", stages.join(" | "), rest.join(" "));
+        let source = format!("{prefix}{}{separator}{} ", stages.join(" | "), rest.join(" "));
         let text = ShellText::verbatim(&source, TextRange::from_usize(0, source.len()));
         let fast = format!("{:#?}", Script::parse(&text));
         let full = parse_with_grammar_only(|| format!("{:#?}", Script::parse(&text)));
