@@ -172,15 +172,12 @@ impl SettingsSource {
     fn config_for(&self, path: Option<&Path>) -> Result<Arc<Config>, CliError> {
         let config = match path {
             Some(p) => {
-                let joined;
-                let p = match &self.cwd {
-                    Some(cwd) if p.is_relative() => {
-                        joined = cwd.join(p);
-                        &joined
-                    }
-                    _ => p,
-                };
-                let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+                // Joining leaves an absolute `p` as it is.
+                let joined = self
+                    .cwd
+                    .as_ref()
+                    .map_or_else(|| p.to_path_buf(), |cwd| cwd.join(p));
+                let absolute = std::path::absolute(&joined).unwrap_or(joined);
                 self.cache.for_file(&absolute)?
             }
             None => {
