@@ -266,33 +266,66 @@ pub struct Invocation<'s, 'a> {
     pub wrappers: Vec<&'s ShellWord<'a>>,
 }
 
-impl<'s, 'a> Invocation<'s, 'a> {
-    /// The invocation a command makes, if its program is known statically.
-    pub fn of(index: usize, command: &'s Command<'a>) -> Option<Self> {
+/// Where a command's program sits among its words (the name is word 0),
+/// and where its wrappers sit, outermost first.
+#[derive(Clone, Debug)]
+pub(super) struct Resolved {
+    command: usize,
+    start: usize,
+    wrappers: Box<[usize]>,
+}
+
+impl Resolved {
+    /// Looks through the wrappers of the command at `index`; `None` when
+    /// its program is not known statically.
+    fn of(index: usize, command: &Command<'_>) -> Option<Self> {
         let first = command.name.as_ref()?;
         // Most commands run no wrapper: no need to collect their words.
         if !may_wrap(program_basename(first.static_value()?)) {
-            return Some(Invocation {
-                index,
-                command,
-                name: first,
-                args: &command.args,
-                wrappers: Vec::new(),
+            return Some(Resolved {
+                command: index,
+                start: 0,
+                wrappers: Box::default(),
             });
         }
-        let words: Vec<&ShellWord<'a>> = command.words().collect();
+        let words: Vec<&ShellWord<'_>> = command.words().collect();
         let (start, wrappers) = unwrap_wrappers(&words)?;
-        let name = *words.get(start)?;
-        name.static_value()?;
+        words.get(start)?.static_value()?;
+        Some(Resolved {
+            command: index,
+            start,
+            wrappers: wrappers.into(),
+        })
+    }
+}
+
+/// The resolved programs of `commands`, in order; commands whose program
+/// is not known are left out.
+pub(super) fn resolve_all(commands: &[Command<'_>]) -> Vec<Resolved> {
+    commands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Resolved::of(i, c))
+        .collect()
+}
+
+impl<'s, 'a> Invocation<'s, 'a> {
+    /// The invocation a command makes, if its program is known statically.
+    pub fn of(index: usize, command: &'s Command<'a>) -> Option<Self> {
+        Self::from_resolved(&Resolved::of(index, command)?, command)
+    }
+
+    fn from_resolved(resolved: &Resolved, command: &'s Command<'a>) -> Option<Self> {
+        let word = |i: usize| match i {
+            0 => command.name.as_ref(),
+            i => command.args.get(i - 1),
+        };
         Some(Invocation {
-            index,
+            index: resolved.command,
             command,
-            name,
-            args: command.args.get(start..).unwrap_or(&[]),
-            wrappers: wrappers
-                .into_iter()
-                .filter_map(|i| words.get(i).copied())
-                .collect(),
+            name: word(resolved.start)?,
+            args: command.args.get(resolved.start..).unwrap_or(&[]),
+            wrappers: resolved.wrappers.iter().filter_map(|&i| word(i)).collect(),
         })
     }
 
@@ -305,10 +338,10 @@ impl<'s, 'a> Invocation<'s, 'a> {
 impl<'a> Script<'a> {
     /// Every command whose program is known, seen through its wrappers.
     pub fn invocations(&self) -> impl Iterator<Item = Invocation<'_, 'a>> {
-        self.commands
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| Invocation::of(i, c))
+        self.resolved.iter().filter_map(|r| {
+            let command = self.commands.get(r.command)?;
+            Invocation::from_resolved(r, command)
+        })
     }
 
     /// The runs of any of `programs` (compared with the basename).

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tree_sitter::{Node, ParseOptions, ParseState, Parser, Point, Tree};
 
 use super::dialect::{ShellKind, program_basename};
-use super::invocation::{may_wrap, unwrap_wrappers};
+use super::invocation::{Resolved, may_wrap, resolve_all, unwrap_wrappers};
 use super::text::{ShellText, ShellTextBuilder};
 use super::word::{ShellWord, WordPart};
 use crate::syntax::TextRange;
@@ -32,6 +32,10 @@ pub struct Script<'a> {
     pub constructs: Vec<Construct>,
     /// Where the script could not be parsed (the commands around are kept).
     pub errors: Vec<TextRange>,
+    /// Each command's program seen through its wrappers, resolved once when
+    /// the script is built: rules ask for it many times.
+    #[serde(skip)]
+    pub(super) resolved: Vec<Resolved>,
 }
 
 /// Index of a [`Construct`] in [`Script::constructs`].
@@ -249,13 +253,17 @@ impl<'a> Script<'a> {
             parent: None,
         });
         builder.program(text, 0);
-        builder.script
+        let mut script = builder.script;
+        script.resolved = resolve_all(&script.commands);
+        script
     }
 
     /// A script of at most one command (exec-form `RUN`).
     pub fn single(command: Option<Command<'a>>, range: TextRange) -> Self {
+        let commands: Vec<_> = command.into_iter().collect();
         Script {
-            commands: command.into_iter().collect(),
+            resolved: resolve_all(&commands),
+            commands,
             constructs: vec![Construct {
                 kind: ConstructKind::TopLevel,
                 range,
@@ -290,6 +298,7 @@ impl<'a> Script<'a> {
             self.commands.push(command);
         }
         self.errors.extend(inner.errors);
+        self.resolved = resolve_all(&self.commands);
     }
 
     pub fn construct(&self, id: ConstructId) -> Option<&Construct> {
