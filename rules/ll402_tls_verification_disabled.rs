@@ -92,7 +92,7 @@ fn check(checker: &mut Checker, inst: &Instruction) {
                 return;
             };
             let vars = checker.vars();
-            for pair in pairs {
+            for pair in pairs.iter().filter(|p| variable(&p.key.value).is_some()) {
                 let value = match vars.expand(index, &pair.value) {
                     Ok(expanded) => expanded.known().map(str::to_owned),
                     Err(_) => None,
@@ -128,14 +128,29 @@ fn check(checker: &mut Checker, inst: &Instruction) {
 
 /// A variable whose value turns verification off.
 fn insecure_variable(name: &str, value: &str) -> bool {
-    let value = value.trim();
-    match name.to_ascii_uppercase().as_str() {
-        // Git disables the check for any value.
-        "GIT_SSL_NO_VERIFY" | "PIP_TRUSTED_HOST" => !value.is_empty(),
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => value == "0",
-        "NPM_CONFIG_STRICT_SSL" => is_false(value),
-        _ => false,
-    }
+    variable(name).is_some_and(|turns_off| turns_off(value.trim()))
+}
+
+/// Whether a (trimmed) value of a variable turns verification off.
+type TurnsOff = fn(&str) -> bool;
+
+/// The variables that can turn verification off, each with its test.
+const VARIABLES: &[(&str, TurnsOff)] = &[
+    // Git disables the check for any value.
+    ("GIT_SSL_NO_VERIFY", |v| !v.is_empty()),
+    ("PIP_TRUSTED_HOST", |v| !v.is_empty()),
+    ("NODE_TLS_REJECT_UNAUTHORIZED", |v| v == "0"),
+    ("PYTHONHTTPSVERIFY", |v| v == "0"),
+    ("NPM_CONFIG_STRICT_SSL", is_false),
+];
+
+/// The test for variable `name` (any case), when it is one of
+/// [`VARIABLES`].
+fn variable(name: &str) -> Option<TurnsOff> {
+    VARIABLES
+        .iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known))
+        .map(|&(_, turns_off)| turns_off)
 }
 
 fn is_false(value: &str) -> bool {

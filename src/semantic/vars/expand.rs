@@ -433,6 +433,21 @@ impl Buf {
         self.push(&PartKind::Text, c.encode_utf8(&mut utf8), span, gap);
     }
 
+    /// The characters of `text[span]`, each standing for itself: one push
+    /// makes the same part as a push per character, unless the value would
+    /// outgrow its limit part way.
+    fn text_run(&mut self, text: &str, span: Range<usize>, gap: Gap<'_>) {
+        let run = &text[span.clone()];
+        if self.value.len() + run.len() <= MAX_VALUE_LEN {
+            self.push(&PartKind::Text, run, span, gap);
+        } else {
+            for (i, c) in run.char_indices() {
+                let at = span.start + i;
+                self.text(c, at..at + c.len_utf8(), gap);
+            }
+        }
+    }
+
     fn append(&mut self, other: Buf, gap: Gap<'_>) {
         for part in other.parts {
             let s = &other.value[part.text.clone()];
@@ -661,6 +676,13 @@ impl<'a, E: Env + ?Sized> Lexer<'a, E> {
         Some(c)
     }
 
+    /// Moves past the characters before the first one matching `stop`
+    /// (or the end).
+    fn run_until(&mut self, stop: impl Fn(char) -> bool) {
+        let rest = &self.text[self.pos..];
+        self.pos += rest.find(stop).unwrap_or(rest.len());
+    }
+
     fn gap(&self) -> Gap<'a> {
         Gap {
             text: self.text,
@@ -695,6 +717,16 @@ impl<'a, E: Env + ?Sized> Lexer<'a, E> {
                     w.add_quoted(&buf, gap);
                 }
                 out.append(buf, gap);
+            } else if words.is_none() && ch != self.lex.escape {
+                let quotes = self.lex.quotes;
+                let escape = self.lex.escape;
+                self.run_until(|c| {
+                    c == '$'
+                        || c == escape
+                        || Some(c) == stop
+                        || (quotes && (c == '\'' || c == '"'))
+                });
+                out.text_run(self.text, start..self.pos, gap);
             } else {
                 self.next();
                 if ch == self.lex.escape {
@@ -758,7 +790,10 @@ impl<'a, E: Env + ?Sized> Lexer<'a, E> {
                     ));
                 }
                 Some('\'') => return Ok(out),
-                Some(c) => out.text(c, at..self.pos, gap),
+                Some(_) => {
+                    self.run_until(|c| c == '\'');
+                    out.text_run(self.text, at..self.pos, gap);
+                }
             }
         }
     }
