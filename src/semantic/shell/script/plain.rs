@@ -10,11 +10,12 @@
 //! globs in brackets, `!`) is parsed by the grammar alone, over its span
 //! of the script, and walked as the grammar's parse of the whole script
 //! would be. The span is found by a rough scan; the grammar's parse must
-//! hold exactly one statement there, without errors. Shapes the grammar
-//! reads differently in context (heredocs, backquotes, a pipeline of three
-//! commands or more before `&&`, `||` or a line break, redirects in a
-//! pipeline after `&&`, `A=1 B=2` before a line break, a `-` before `2>`)
-//! leave the whole script to the grammar.
+//! hold exactly one statement there, without errors. Backquotes are the
+//! grammar's too, one statement at a time. Shapes the grammar reads
+//! differently in context (heredocs, more than one backquoted command, a
+//! pipeline of three commands or more before `&&`, `||` or a line break,
+//! redirects in a pipeline after `&&`, `A=1 B=2` before a line break, a
+//! `-` before `2>`) leave the whole script to the grammar.
 //!
 //! A differential test holds the two parsers to the same model over every
 //! script of the corpus (`plain_parser_agrees_with_the_grammar`), and a
@@ -139,6 +140,15 @@ struct Sub {
 
 /// Reads `t` as a plain command list; `None` when it is not one.
 pub(super) fn parse(t: &ShellText<'_>) -> Option<Vec<Elem<Item>>> {
+    // The grammar may pair the backquotes of a script in other ways than
+    // the shell (`` `a` `b` `` as one substitution), and then reads a
+    // statement with backquotes differently alone: a script of one
+    // backquoted command is read here, one with more (or with escaped
+    // backquotes) is left to the grammar.
+    let text = t.as_str();
+    if text.bytes().filter(|&c| c == b'`').count() > 2 || text.contains("\\`") {
+        return None;
+    }
     let mut p = Parser {
         t,
         s: t.as_str().as_bytes(),
@@ -422,9 +432,7 @@ fn skip_word(s: &[u8], mut i: usize, nesting: usize) -> Option<usize> {
             _ if ends_word(c) || c == b'(' => break,
             b'\\' => i += 2,
             b'\'' => i += 2 + s.get(i + 1..)?.iter().position(|&c| c == b'\'')?,
-            // The grammar may run a backquoted command on over the
-            // statements after it.
-            b'`' => return None,
+            b'`' => i = skip_backquoted(s, i)?,
             b'"' | b'$' => i = skip_quoted(s, i, nesting)?,
             _ => i += 1,
         }
@@ -449,7 +457,7 @@ fn skip_quoted(s: &[u8], i: usize, nesting: usize) -> Option<usize> {
         let c = *s.get(j)?;
         match c {
             b'\\' => j += 2,
-            b'`' => return None,
+            b'`' => j = skip_backquoted(s, j)?,
             _ if c == close && close != b'"' && depth > 1 => {
                 depth -= 1;
                 j += 1;
@@ -463,6 +471,19 @@ fn skip_quoted(s: &[u8], i: usize, nesting: usize) -> Option<usize> {
                 j += 2 + s.get(j + 1..)?.iter().position(|&c| c == b'\'')?;
             }
             b'"' | b'$' => j = skip_quoted(s, j, nesting + 1)?,
+            _ => j += 1,
+        }
+    }
+}
+
+/// The end of the backquoted command at `i`: after the next backquote
+/// that no backslash escapes.
+fn skip_backquoted(s: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        match *s.get(j)? {
+            b'\\' => j += 2,
+            b'`' => return Some(j + 1),
             _ => j += 1,
         }
     }
@@ -1233,6 +1254,8 @@ mod tests {
             "export $(grep -v '^#' .env | xargs) && a",
             "a && unset A B && b",
             "unsetenv A; b",
+            "a `b c` && d",
+            "a \"x `b | c` y\" | d",
         ] {
             let (plain, fast, full) = models(source);
             assert!(plain, "the plain parser should read {source:?}");
@@ -1259,7 +1282,9 @@ mod tests {
             "for f in *; do a <<EOF\nx\nEOF\ndone",
             "A=$(b)/$C/d && e",
             "a &",
-            "a `b`",
+            "a `b` `c`",
+            "a `b`; c \\`",
+            "a `b",
             "cat <<EOF\nx\nEOF",
             "diff <(a) <(b)",
             "a && b 2>&1 | c",
