@@ -558,6 +558,13 @@ impl Parser<'_, '_> {
                 _ => return None,
             };
             self.space();
+            // The grammar reads a line break before a backslash at the start
+            // of a line into the word it starts (`a` then `\x` as `a`
+            // with the argument `\n\x`).
+            let line_start = self.pos.checked_sub(1).and_then(|i| self.s.get(i)) == Some(&b'\n');
+            if !semicolon && line_start && self.peek() == Some(b'\\') {
+                return None;
+            }
             // After a line break (not after `;`) the grammar may take what
             // follows a pipeline of three commands or more into it:
             // `a | b | c` then `d >e` as `a | (b | c d >e)`.
@@ -1255,6 +1262,8 @@ mod tests {
             "a && unset A B && b",
             "unsetenv A; b",
             "a `b c` && d",
+            "a;\n\\x",
+            "a\n \\x",
             "a \"x `b | c` y\" | d",
         ] {
             let (plain, fast, full) = models(source);
@@ -1285,6 +1294,9 @@ mod tests {
             "a `b` `c`",
             "a `b`; c \\`",
             "a `b",
+            "a\n\\x",
+            "a 0 # c\n\n\\$x",
+            "a $(b\n\\x)",
             "cat <<EOF\nx\nEOF",
             "diff <(a) <(b)",
             "a && b 2>&1 | c",
