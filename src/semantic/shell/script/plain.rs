@@ -10,12 +10,13 @@
 //! globs in brackets, `!`) is parsed by the grammar alone, over its span
 //! of the script, and walked as the grammar's parse of the whole script
 //! would be. The span is found by a rough scan; the grammar's parse must
-//! hold exactly one statement there, without errors. Backquotes are the
-//! grammar's too, one statement at a time. Shapes the grammar reads
-//! differently in context (heredocs, more than one backquoted command, a
-//! pipeline of three commands or more before `&&`, `||` or a line break,
-//! redirects in a pipeline after `&&`, `A=1 B=2` before a line break, a
-//! `-` before `2>`) leave the whole script to the grammar.
+//! hold exactly one statement there, without errors. Backquotes and
+//! function definitions (`f() { … }`) are the grammar's too, one statement
+//! at a time. Shapes the grammar reads differently in context (heredocs,
+//! more than one backquoted command, a pipeline of three commands or more
+//! before `&&`, `||` or a line break, redirects in a pipeline after `&&`,
+//! `A=1 B=2` before a line break, a `-` before `2>`) leave the whole script
+//! to the grammar.
 //!
 //! A differential test holds the two parsers to the same model over every
 //! script of the corpus (`plain_parser_agrees_with_the_grammar`), and a
@@ -582,7 +583,14 @@ impl Parser<'_, '_> {
         loop {
             let (start, nesting) = (self.pos, self.nesting);
             self.unread_words = false;
-            let item = if self.at_compound() {
+            let item = if let Some(body) = self.function_body() {
+                // `f() { …; }`: the grammar reads the definition alone.
+                let end = compound_end(self.s, body)?;
+                if self.s.get(end..).is_some_and(redirect_or_pipe_next) {
+                    return None;
+                }
+                self.grammar_statement(end, &["function_definition"], false)?
+            } else if self.at_compound() {
                 let end = compound_end(self.s, start)?;
                 if self.s.get(end..).is_some_and(redirect_or_pipe_next) {
                     // `{ a; } >out`, `(a) | b`: the grammar reads on to the
@@ -646,6 +654,31 @@ impl Parser<'_, '_> {
             elems.push(Elem::Op(op));
             self.space();
         }
+    }
+
+    /// Where the body of the function definition at the cursor starts:
+    /// the `{` after `name()`.
+    fn function_body(&self) -> Option<usize> {
+        let rest = self.s.get(self.pos..)?;
+        if !rest.first().copied().is_some_and(is_name_start) {
+            return None;
+        }
+        let name = rest.iter().take_while(|&&c| is_name(c)).count();
+        let blanks = |at: usize, line_breaks: bool| {
+            at + rest
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&c| c == b' ' || c == b'\t' || (line_breaks && c == b'\n'))
+                .count()
+        };
+        let open = blanks(name, false);
+        if rest.get(open..open + 2)? != b"()" {
+            return None;
+        }
+        let body = blanks(open + 2, true);
+        (rest.get(body) == Some(&b'{') && matches!(rest.get(body + 1), Some(b' ' | b'\t' | b'\n')))
+            .then_some(self.pos + body)
     }
 
     /// The cursor is at a compound command the grammar is asked to read:
@@ -1262,6 +1295,8 @@ mod tests {
             "a && unset A B && b",
             "unsetenv A; b",
             "a `b c` && d",
+            "f() { a; }\nf x",
+            "a && f () {\n b $V\n} && f",
             "a;\n\\x",
             "a\n \\x",
             "a \"x `b | c` y\" | d",
@@ -1309,7 +1344,9 @@ mod tests {
             "a $(b",
             "a &&",
             "a | ",
-            "f() { a; }",
+            "f() { a; } >x",
+            "f() ( a )",
+            "function f { a; }",
             ">out cmd",
             "cmd <>f",
             "a;; b",
