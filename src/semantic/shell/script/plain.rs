@@ -820,8 +820,9 @@ impl Parser<'_, '_> {
                         cmd.name = Some(name);
                     }
                 }
-                // The grammar gives the words after a file redirect to it.
-                Some(_) if !cmd.redirects.is_empty() => return None,
+                // The grammar gives the words after a file redirect to it:
+                // the statement is the grammar's.
+                Some(_) if !cmd.redirects.is_empty() => return self.unread(),
                 Some(_) => {
                     let arg = self.word(&mut cmd.subs)?;
                     cmd.args.push(arg);
@@ -1296,6 +1297,7 @@ mod tests {
             "unsetenv A; b",
             "a `b c` && d",
             "f() { a; }\nf x",
+            "a 2>/dev/null b c && d",
             "a && f () {\n b $V\n} && f",
             "a;\n\\x",
             "a\n \\x",
