@@ -152,7 +152,7 @@ pub(super) fn parse(t: &ShellText<'_>) -> Option<Vec<Elem<Item>>> {
     }
     let mut p = Parser {
         t,
-        s: t.as_str().as_bytes(),
+        s: text.as_bytes(),
         pos: 0,
         nesting: 0,
         unread_words: false,
