@@ -48,9 +48,9 @@ const KEYWORDS: [&str; 17] = [
 /// to it.
 const UNSET: [&str; 2] = ["unset", "unsetenv"];
 
-/// The compound commands the plain parser hands to the grammar, by the
-/// grammar's node kind.
-const COMPOUNDS: [&str; 7] = [
+/// The compound commands (and function definitions) the plain parser
+/// hands to the grammar, by the grammar's node kind.
+const COMPOUNDS: [&str; 8] = [
     "if_statement",
     "case_statement",
     "while_statement",
@@ -58,6 +58,7 @@ const COMPOUNDS: [&str; 7] = [
     "c_style_for_statement",
     "subshell",
     "compound_statement",
+    "function_definition",
 ];
 
 /// The other statements the plain parser hands to the grammar when it
@@ -583,15 +584,13 @@ impl Parser<'_, '_> {
         loop {
             let (start, nesting) = (self.pos, self.nesting);
             self.unread_words = false;
-            let item = if let Some(body) = self.function_body() {
-                // `f() { …; }`: the grammar reads the definition alone.
-                let end = compound_end(self.s, body)?;
-                if self.s.get(end..).is_some_and(redirect_or_pipe_next) {
-                    return None;
-                }
-                self.grammar_statement(end, &["function_definition"], false)?
-            } else if self.at_compound() {
-                let end = compound_end(self.s, start)?;
+            // A compound command is scanned from its start, a function
+            // definition (`f() { …; }`) from its body.
+            let compound = self
+                .function_body()
+                .or_else(|| self.at_compound().then_some(start));
+            let item = if let Some(scan_from) = compound {
+                let end = compound_end(self.s, scan_from)?;
                 if self.s.get(end..).is_some_and(redirect_or_pipe_next) {
                     // `{ a; } >out`, `(a) | b`: the grammar reads on to the
                     // end of the statement. (After `&&` it may read more.)
