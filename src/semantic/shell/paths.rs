@@ -136,7 +136,15 @@ fn class_matches(negate: bool, items: &[(char, char)], c: char) -> bool {
 /// shell patterns; `*` and `?` never match `/`). Sound, not complete: a
 /// wildcard in `target` is covered only by a wildcard in `pattern`.
 pub fn pattern_covers(pattern: &str, target: &str) -> bool {
+    if is_literal(pattern) && is_literal(target) {
+        return pattern == target;
+    }
     covers(&tokens(pattern), &tokens(target))
+}
+
+/// The pattern has no wildcard, class or escape: it matches only itself.
+fn is_literal(pattern: &str) -> bool {
+    !pattern.contains(['*', '?', '[', '\\'])
 }
 
 fn covers(p: &[Token], t: &[Token]) -> bool {
@@ -180,6 +188,21 @@ fn covers(p: &[Token], t: &[Token]) -> bool {
 /// Whether removing `operand` (recursively or not) removes everything
 /// `target` stands for.
 pub fn path_covers(operand: &str, recursive: bool, target: &str) -> bool {
+    if is_literal(operand) && is_literal(target) {
+        // Plain paths: the same path, or (recursively) a directory above
+        // `target`, which continues with `/` after `operand`.
+        return operand == target
+            || (recursive
+                && !operand.is_empty()
+                && target
+                    .strip_prefix(operand)
+                    .is_some_and(|rest| rest.starts_with('/')));
+    }
+    token_path_covers(operand, recursive, target)
+}
+
+/// [`path_covers`] by matching the patterns' tokens.
+fn token_path_covers(operand: &str, recursive: bool, target: &str) -> bool {
     let p = tokens(operand);
     let t = tokens(target);
     if covers(&p, &t) {
@@ -234,6 +257,29 @@ mod tests {
         assert!(!pattern_covers("*", "dir/file"));
         assert!(pattern_covers("/a/**/c", "/a/b/c"));
         assert!(pattern_covers("/a/*/*", "/a/*/*"));
+    }
+
+    #[test]
+    fn plain_paths_match_as_patterns_do() {
+        let paths = [
+            "", "/", "//", "/a", "/a/", "/a/b", "/a//b", "/ab", "/a/b/", "a", "a/b", "ab",
+        ];
+        for operand in paths {
+            for target in paths {
+                for recursive in [false, true] {
+                    assert_eq!(
+                        path_covers(operand, recursive, target),
+                        token_path_covers(operand, recursive, target),
+                        "{operand:?} {target:?} {recursive}"
+                    );
+                }
+                assert_eq!(
+                    pattern_covers(operand, target),
+                    covers(&tokens(operand), &tokens(target)),
+                    "{operand:?} {target:?}"
+                );
+            }
+        }
     }
 
     #[test]
