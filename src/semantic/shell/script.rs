@@ -613,6 +613,46 @@ struct Segment {
     kind: SegmentKind,
 }
 
+/// The segments of a word. Most words are one segment, kept inline: a
+/// word costs no allocation of its own for them.
+#[derive(Debug, Default)]
+struct Segments {
+    first: Option<Segment>,
+    rest: Vec<Segment>,
+}
+
+impl Segments {
+    fn push(&mut self, segment: Segment) {
+        if self.first.is_none() {
+            self.first = Some(segment);
+        } else {
+            self.rest.push(segment);
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Segment> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    /// The only segment, when there is exactly one.
+    fn only(&self) -> Option<&Segment> {
+        self.first.as_ref().filter(|_| self.rest.is_empty())
+    }
+}
+
+impl IntoIterator for Segments {
+    type Item = Segment;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<Segment>, std::vec::IntoIter<Segment>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.first.into_iter().chain(self.rest)
+    }
+}
+
 #[derive(Clone, Debug)]
 enum SegmentKind {
     /// `text[lo..hi]` verbatim.
@@ -1572,7 +1612,7 @@ impl<'a> Builder<'a> {
                     return;
                 };
                 let mut builder = ShellTextBuilder::new(t.source());
-                for seg in &segments {
+                for seg in segments.iter() {
                     match &seg.kind {
                         SegmentKind::Decoded { text, .. } => {
                             builder.push_synthetic(text, t.range(seg.lo, seg.lo).start as usize);
@@ -1659,13 +1699,13 @@ impl<'a> Builder<'a> {
 
     /// The typed word of `node`.
     fn word(&mut self, t: &ShellText<'a>, node: Node<'_>) -> ShellWord<'a> {
-        let mut segments = Vec::new();
+        let mut segments = Segments::default();
         self.segments(t, node, &mut segments);
         word_of(t, node.start_byte(), node.end_byte(), segments)
     }
 
     /// Splits a word node into literal and dynamic segments.
-    fn segments(&mut self, t: &ShellText<'a>, node: Node<'_>, out: &mut Vec<Segment>) {
+    fn segments(&mut self, t: &ShellText<'a>, node: Node<'_>, out: &mut Segments) {
         let (lo, hi) = (node.start_byte(), node.end_byte());
         if self.depth >= MAX_DEPTH {
             out.push(Segment {
@@ -1762,7 +1802,7 @@ impl<'a> Builder<'a> {
         &mut self,
         t: &ShellText<'a>,
         node: Node<'_>,
-        out: &mut Vec<Segment>,
+        out: &mut Segments,
         in_quotes: bool,
     ) {
         let (lo, hi) = (node.start_byte(), node.end_byte());
@@ -1774,7 +1814,7 @@ impl<'a> Builder<'a> {
         } else {
             (lo, hi)
         };
-        let gap = |out: &mut Vec<Segment>, a: usize, b: usize| {
+        let gap = |out: &mut Segments, a: usize, b: usize| {
             if a < b {
                 if in_quotes {
                     double_quoted_literal(t, a, b, out);
@@ -1868,16 +1908,14 @@ fn word_of<'a>(
     t: &ShellText<'a>,
     start: usize,
     end: usize,
-    segments: Vec<Segment>,
+    segments: Segments,
 ) -> ShellWord<'a> {
     // Most words are one plain literal: its value is its text.
-    if let [
-        Segment {
-            lo,
-            hi,
-            kind: SegmentKind::Literal { quoted: false },
-        },
-    ] = segments[..]
+    if let Some(&Segment {
+        lo,
+        hi,
+        kind: SegmentKind::Literal { quoted: false },
+    }) = segments.only()
         && (lo, hi) == (start, end)
     {
         let text = t.slice(lo, hi);
@@ -1999,11 +2037,11 @@ impl Written<'_, '_> {
         b: &mut Builder<'a>,
         t: &ShellText<'a>,
         i: usize,
-    ) -> Option<(usize, usize, Vec<Segment>)> {
+    ) -> Option<(usize, usize, Segments)> {
         match self {
             Written::Tree { words, .. } => {
                 let node = words.get(i)?;
-                let mut segments = Vec::new();
+                let mut segments = Segments::default();
                 b.segments(t, *node, &mut segments);
                 Some((node.start_byte(), node.end_byte(), segments))
             }
@@ -2075,7 +2113,7 @@ fn blanks_before(node: Node<'_>, t: &ShellText<'_>) -> usize {
     }
 }
 
-fn push_literal(out: &mut Vec<Segment>, lo: usize, hi: usize, quoted: bool) {
+fn push_literal(out: &mut Segments, lo: usize, hi: usize, quoted: bool) {
     if lo < hi {
         out.push(Segment {
             lo,
@@ -2086,13 +2124,13 @@ fn push_literal(out: &mut Vec<Segment>, lo: usize, hi: usize, quoted: bool) {
 }
 
 /// Unquoted text: `\x` is a quoted `x`, `\` + line break disappears.
-fn unquoted_literal(t: &ShellText<'_>, lo: usize, hi: usize, out: &mut Vec<Segment>) {
+fn unquoted_literal(t: &ShellText<'_>, lo: usize, hi: usize, out: &mut Segments) {
     escaped_literal(t, lo, hi, out, false, |_| true);
 }
 
 /// Text inside double quotes: `\` escapes only `$`, `` ` ``, `"`, `\` and a
 /// line break; the rest is quoted text.
-fn double_quoted_literal(t: &ShellText<'_>, lo: usize, hi: usize, out: &mut Vec<Segment>) {
+fn double_quoted_literal(t: &ShellText<'_>, lo: usize, hi: usize, out: &mut Segments) {
     escaped_literal(t, lo, hi, out, true, |c| {
         matches!(c, '$' | '`' | '"' | '\\' | '\n')
     });
@@ -2102,7 +2140,7 @@ fn escaped_literal(
     t: &ShellText<'_>,
     lo: usize,
     hi: usize,
-    out: &mut Vec<Segment>,
+    out: &mut Segments,
     quoted: bool,
     escapes: impl Fn(char) -> bool,
 ) {

@@ -24,7 +24,7 @@
 
 use super::{
     Assignment, Builder, Command, Connector, Construct, ConstructId, ConstructKind, Edges, Elem,
-    Redirect, RedirectOp, Segment, SegmentKind, Written, double_quoted_literal, edges_of,
+    Redirect, RedirectOp, Segment, SegmentKind, Segments, Written, double_quoted_literal, edges_of,
     push_literal, unquoted_literal, word_of,
 };
 use crate::semantic::shell::text::ShellText;
@@ -116,7 +116,7 @@ pub(super) struct Cmd {
 struct Word {
     lo: usize,
     hi: usize,
-    segments: Vec<Segment>,
+    segments: Segments,
 }
 
 struct Assign {
@@ -163,7 +163,7 @@ pub(super) fn parse(t: &ShellText<'_>) -> Option<Vec<Elem<Item>>> {
 }
 
 /// The span and segments of the word starting at `lo`.
-pub(super) fn word_at(t: &ShellText<'_>, lo: usize) -> Option<(usize, usize, Vec<Segment>)> {
+pub(super) fn word_at(t: &ShellText<'_>, lo: usize) -> Option<(usize, usize, Segments)> {
     let mut p = Parser {
         t,
         s: t.as_str().as_bytes(),
@@ -946,7 +946,7 @@ impl Parser<'_, '_> {
     }
 
     /// An unquoted run from `run` to the cursor.
-    fn flush(&self, run: usize, out: &mut Vec<Segment>) {
+    fn flush(&self, run: usize, out: &mut Segments) {
         if run < self.pos {
             unquoted_literal(self.t, run, self.pos, out);
         }
@@ -954,7 +954,7 @@ impl Parser<'_, '_> {
 
     fn word(&mut self, subs: &mut Vec<Sub>) -> Option<Word> {
         let lo = self.pos;
-        let mut segments = Vec::new();
+        let mut segments = Segments::default();
         let mut run = lo;
         while let Some(c) = self.peek() {
             match c {
@@ -1002,7 +1002,7 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn double_quoted(&mut self, out: &mut Vec<Segment>, subs: &mut Vec<Sub>) -> Option<()> {
+    fn double_quoted(&mut self, out: &mut Segments, subs: &mut Vec<Sub>) -> Option<()> {
         self.pos += 1;
         let mut run = self.pos;
         loop {
@@ -1033,7 +1033,7 @@ impl Parser<'_, '_> {
     }
 
     /// `$NAME`, `${…}`, `$1`, `$@`, `$?`, `$$` or `$(…)` at the cursor.
-    fn dollar(&mut self, out: &mut Vec<Segment>, subs: &mut Vec<Sub>) -> Option<()> {
+    fn dollar(&mut self, out: &mut Segments, subs: &mut Vec<Sub>) -> Option<()> {
         let lo = self.pos;
         let name = match self.at(1)? {
             b'(' => {
