@@ -46,24 +46,34 @@ impl Discovery {
     /// `~/.hadolint/hadolint.yaml`, `~/.hadolint/config.yaml`,
     /// `~/.hadolint.yaml` (each also as `.yml`).
     pub fn find(&self, dir: &Path) -> Result<Option<PathBuf>, ConfigError> {
+        self.find_with(dir, &Searched::default())
+    }
+
+    /// [`Discovery::find`], reusing what `searched` knows of directories
+    /// and the global files from earlier searches, and adding to it.
+    fn find_with(&self, dir: &Path, searched: &Searched) -> Result<Option<PathBuf>, ConfigError> {
         let dir = match (dir.is_absolute(), &self.cwd) {
             (true, _) => dir.to_path_buf(),
             (false, Some(cwd)) => cwd.join(dir),
             (false, None) => std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
         };
-        for names in [LAYERLINT_NAMES, HADOLINT_NAMES] {
-            for ancestor in dir.ancestors() {
-                if let Some(found) = first_file(ancestor, names)? {
-                    return Ok(Some(found));
-                }
+        for (set, names) in [LAYERLINT_NAMES, HADOLINT_NAMES].into_iter().enumerate() {
+            if let Some(found) = searched.nearest(set, names, &dir)? {
+                return Ok(Some(found));
             }
         }
+        if let Some(global) = lock(&searched.global).clone() {
+            return Ok(global);
+        }
+        let mut global = None;
         for candidate in self.hadolint_globals() {
             if is_file(&candidate)? {
-                return Ok(Some(candidate));
+                global = Some(candidate);
+                break;
             }
         }
-        Ok(None)
+        *lock(&searched.global) = Some(global.clone());
+        Ok(global)
     }
 
     fn hadolint_globals(&self) -> Vec<PathBuf> {
@@ -98,6 +108,51 @@ impl Discovery {
 /// [`Discovery::find`] with the process's environment.
 pub fn discover(dir: &Path) -> Result<Option<PathBuf>, ConfigError> {
     Discovery::from_env().find(dir)
+}
+
+/// What searches for configuration files found: per set of names, the
+/// nearest file for a directory (in it or above), and hadolint's global
+/// file. Directories share their ancestors, so many searches look at the
+/// same few directories.
+#[derive(Debug, Default)]
+struct Searched {
+    nearest: Mutex<HashMap<(usize, PathBuf), Option<PathBuf>>>,
+    global: Mutex<Option<Option<PathBuf>>>,
+}
+
+impl Searched {
+    /// The first of `names` (set number `set`) in `dir` or the nearest
+    /// directory above it that has one.
+    fn nearest(
+        &self,
+        set: usize,
+        names: &[&str],
+        dir: &Path,
+    ) -> Result<Option<PathBuf>, ConfigError> {
+        let mut visited = Vec::new();
+        let mut found = None;
+        for ancestor in dir.ancestors() {
+            let key = (set, ancestor.to_path_buf());
+            if let Some(known) = lock(&self.nearest).get(&key) {
+                found = known.clone();
+                break;
+            }
+            visited.push(key);
+            if let Some(file) = first_file(ancestor, names)? {
+                found = Some(file);
+                break;
+            }
+        }
+        let mut nearest = lock(&self.nearest);
+        for key in visited {
+            nearest.insert(key, found.clone());
+        }
+        Ok(found)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn first_file(dir: &Path, names: &[&str]) -> Result<Option<PathBuf>, ConfigError> {
@@ -140,6 +195,7 @@ pub struct ConfigCache {
     /// A `--config` file that replaces discovery.
     explicit: Option<Arc<Config>>,
     by_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    searched: Searched,
     by_path: Mutex<HashMap<PathBuf, Arc<Config>>>,
     default: Arc<Config>,
 }
@@ -151,6 +207,7 @@ impl ConfigCache {
             discovery,
             explicit: None,
             by_dir: Mutex::new(HashMap::new()),
+            searched: Searched::default(),
             by_path: Mutex::new(HashMap::new()),
             default: Arc::new(Config::default()),
         }
@@ -189,7 +246,7 @@ impl ConfigCache {
         let found = match cached {
             Some(found) => found,
             None => {
-                let found = self.discovery.find(dir)?;
+                let found = self.discovery.find_with(dir, &self.searched)?;
                 self.by_dir
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)

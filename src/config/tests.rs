@@ -613,6 +613,43 @@ fn cache_loads_each_file_once_and_reports_errors() {
     });
 }
 
+/// Searches share what they found in common ancestors, and a layerlint
+/// file anywhere above still beats a nearer hadolint file.
+#[test]
+fn cache_reuses_searched_ancestors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "p/.hadolint.yaml", "ignored: [DL3000]\n");
+    write(root, "p/b/.layerlint.yaml", "ignore: [DL3001]\n");
+    write(root, "p/d/.hadolint.yml", "ignored: [DL3002]\n");
+    for sub in ["p/b/c/e", "p/d/f", "p/g"] {
+        fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let discovery = Discovery {
+        home: Some(root.join("home")),
+        ..Discovery::default()
+    };
+    let cache = ConfigCache::new(discovery.clone());
+    let order = ["p/b/c/e", "p/b/c", "p/d/f", "p/g", "p/b", "p", "p/d"];
+    let found = |dir: &str| {
+        cache
+            .for_dir(&root.join(dir))
+            .unwrap()
+            .path()
+            .map(Path::to_path_buf)
+    };
+    for dir in order {
+        assert_eq!(
+            found(dir),
+            discovery.find(&root.join(dir)).unwrap(),
+            "{dir}"
+        );
+    }
+    assert_eq!(found("p/b/c/e"), Some(root.join("p/b/.layerlint.yaml")));
+    assert_eq!(found("p/d/f"), Some(root.join("p/d/.hadolint.yml")));
+    assert_eq!(found("p/g"), Some(root.join("p/.hadolint.yaml")));
+}
+
 #[test]
 fn io_errors_name_the_file() {
     let e = load(Path::new("/nonexistent/dir/.layerlint.yaml")).unwrap_err();

@@ -1904,12 +1904,7 @@ fn join_split_words<'a>(
 }
 
 /// The typed word of `text[start..end]`, made of `segments`.
-fn word_of<'a>(
-    t: &ShellText<'a>,
-    start: usize,
-    end: usize,
-    segments: Segments,
-) -> ShellWord<'a> {
+fn word_of<'a>(t: &ShellText<'a>, start: usize, end: usize, segments: Segments) -> ShellWord<'a> {
     // Most words are one plain literal: its value is its text.
     if let Some(&Segment {
         lo,
