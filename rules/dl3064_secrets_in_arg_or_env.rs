@@ -156,13 +156,16 @@ const KNOWN_NAMES: &[&str] = &[
 ];
 
 fn is_secret_name(name: &str) -> bool {
-    let words: Vec<&str> = name.split('_').collect();
     let is = |word: &str, list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
-    let secret = words.iter().enumerate().any(|(i, word)| {
-        is(word, SECRET_WORDS)
-            && !(word.eq_ignore_ascii_case("key") && i > 0 && is(words[i - 1], PUBLIC_KEY_WORDS))
-    });
-    let allowed = words.iter().any(|word| is(word, ALLOWED_WORDS));
+    let (mut secret, mut allowed) = (false, false);
+    let mut previous: Option<&str> = None;
+    for word in name.split('_') {
+        secret |= is(word, SECRET_WORDS)
+            && !(word.eq_ignore_ascii_case("key")
+                && previous.is_some_and(|p| is(p, PUBLIC_KEY_WORDS)));
+        allowed |= is(word, ALLOWED_WORDS);
+        previous = Some(word);
+    }
     (secret && !allowed) || KNOWN_NAMES.iter().any(|k| k.eq_ignore_ascii_case(name))
 }
 
@@ -251,22 +254,31 @@ fn credential_in(value: &str) -> Option<&'static str> {
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
         return Some("private key");
     }
+    // The first format (in table order) with a match anywhere: one pass
+    // over the places a token can start, after a non-word character.
     let bytes = value.as_bytes();
-    for format in FORMATS {
-        for prefix in format.prefixes {
-            for (at, _) in value.match_indices(prefix) {
-                let boundary = at == 0 || !alnum_underscore(bytes[at - 1]);
-                let body = bytes[at + prefix.len()..]
-                    .iter()
-                    .take_while(|&&b| (format.body)(b))
-                    .count();
-                if boundary && body >= format.min {
-                    return Some(format.what);
-                }
+    let mut best = FORMATS.len();
+    for at in 0..bytes.len() {
+        if at > 0 && alnum_underscore(bytes[at - 1]) {
+            continue;
+        }
+        let rest = &bytes[at..];
+        for (i, format) in FORMATS.iter().enumerate().take(best) {
+            let matched = format.prefixes.iter().any(|prefix| {
+                rest.starts_with(prefix.as_bytes())
+                    && rest[prefix.len()..]
+                        .iter()
+                        .take_while(|&&b| (format.body)(b))
+                        .count()
+                        >= format.min
+            });
+            if matched {
+                best = i;
+                break;
             }
         }
     }
-    None
+    FORMATS.get(best).map(|format| format.what)
 }
 
 fn unquote(key: &str) -> &str {
@@ -427,5 +439,22 @@ mod tests {
         assert_eq!(credential_in("sk_test_0123456789abcdefXYZ"), None);
         assert_eq!(credential_in("-----BEGIN PUBLIC KEY-----"), None);
         assert_eq!(credential_in("plain text"), None);
+        let github = format!("ghp_{}", "a1".repeat(18));
+        assert_eq!(credential_in(&github), Some("GitHub token"));
+        // A token starts after a non-word character.
+        assert_eq!(credential_in(&format!("x{github}")), None);
+        assert_eq!(credential_in(&format!("x_{github}")), None);
+        assert_eq!(credential_in(&format!("x-{github}")), Some("GitHub token"));
+        // The body must be long enough right after the prefix.
+        assert_eq!(credential_in(&github[..30]), None);
+        // With several, the earlier format of the table is named.
+        assert_eq!(
+            credential_in(&format!("xoxb-0123456789ab {github}")),
+            Some("GitHub token")
+        );
+        assert_eq!(
+            credential_in("xoxb-0123456789ab xoxp-short"),
+            Some("Slack token")
+        );
     }
 }
