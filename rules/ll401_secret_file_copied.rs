@@ -152,18 +152,11 @@ fn image_stages<'f, 's>(checker: &Checker<'f, 's>) -> Vec<&'f Stage<'s>> {
 #[allow(clippy::case_sensitive_file_extension_comparisons)] // compared lowercased
 fn secret_by_name(path: &str) -> bool {
     let path = path.trim_end_matches('/');
-    let components: Vec<&str> = path
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .collect();
-    let Some(&name) = components.last() else {
+    let mut components = path.rsplit('/').filter(|c| !c.is_empty() && *c != ".");
+    let Some(name) = components.next() else {
         return false;
     };
-    let parent = components
-        .len()
-        .checked_sub(2)
-        .and_then(|i| components.get(i))
-        .copied();
+    let parent = components.next();
     let lower = name.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
@@ -201,17 +194,19 @@ fn secret_by_name(path: &str) -> bool {
         }
         _ => {}
     }
-    let public = [
-        "cert", "crt", "chain", "ca.", "ca-", "_ca", "-ca", "bundle", "pub", "gpg", "pgp", "asc",
-        "signing", "release", "archive", "repo", "trust", "root", "dhparam", "ffdhe",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
     let key_like = [".key", ".pem", ".p12", ".pfx", ".jks", ".keystore", ".ppk"]
         .iter()
         .any(|ext| lower.ends_with(ext))
         || lower.ends_with(".kubeconfig");
-    key_like && !public
+    let public = || {
+        [
+            "cert", "crt", "chain", "ca.", "ca-", "_ca", "-ca", "bundle", "pub", "gpg", "pgp",
+            "asc", "signing", "release", "archive", "repo", "trust", "root", "dhparam", "ffdhe",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    };
+    key_like && !public()
 }
 
 /// A `.pem`/`.key` in the context that holds no private key (a
