@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::{Config, ConfigError, load};
 
@@ -62,8 +62,8 @@ impl Discovery {
                 return Ok(Some(found));
             }
         }
-        if let Some(global) = lock(&searched.global).clone() {
-            return Ok(global);
+        if let Some(global) = searched.global.get() {
+            return Ok(global.clone());
         }
         let mut global = None;
         for candidate in self.hadolint_globals() {
@@ -72,7 +72,8 @@ impl Discovery {
                 break;
             }
         }
-        *lock(&searched.global) = Some(global.clone());
+        // Another thread may have searched meanwhile, with the same answer.
+        let _ = searched.global.set(global.clone());
         Ok(global)
     }
 
@@ -117,7 +118,7 @@ pub fn discover(dir: &Path) -> Result<Option<PathBuf>, ConfigError> {
 #[derive(Debug, Default)]
 struct Searched {
     nearest: Mutex<HashMap<(usize, PathBuf), Option<PathBuf>>>,
-    global: Mutex<Option<Option<PathBuf>>>,
+    global: OnceLock<Option<PathBuf>>,
 }
 
 impl Searched {
@@ -134,7 +135,7 @@ impl Searched {
         for ancestor in dir.ancestors() {
             let key = (set, ancestor.to_path_buf());
             if let Some(known) = lock(&self.nearest).get(&key) {
-                found = known.clone();
+                found.clone_from(known);
                 break;
             }
             visited.push(key);
