@@ -235,11 +235,9 @@ fn tokens(name: &str) -> Vec<String> {
 
 /// Whether an instruction refers to `$name` (heredoc bodies included).
 fn uses(inst: &Instruction, source: &str, name: &str) -> bool {
-    let mut texts = vec![inst.range.slice(source)];
-    texts.extend(inst.heredocs.iter().map(|h| h.body.value.as_ref()));
-    texts
-        .iter()
-        .any(|text| referenced_names(text).any(|n| n == name))
+    std::iter::once(inst.range.slice(source))
+        .chain(inst.heredocs.iter().map(|h| h.body.value.as_ref()))
+        .any(|text| text.contains(name) && referenced_names(text).any(|n| n == name))
 }
 
 /// Moves the `ARG` instruction to just before `target`.

@@ -603,12 +603,8 @@ pub fn referenced_names(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if bytes[i] != b'$' {
-                i += 1;
-                continue;
-            }
-            i += 1;
+        while let Some(dollar) = text.get(i..).and_then(|rest| rest.find('$')) {
+            i += dollar + 1;
             let braced = bytes.get(i) == Some(&b'{');
             if braced {
                 i += 1;
