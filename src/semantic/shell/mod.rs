@@ -41,7 +41,7 @@ pub use script::{
     KEPT_IN_BATCH, Redirect, RedirectOp, Script, keep_parses,
 };
 pub use text::ShellText;
-pub use word::{ShellWord, WordPart};
+pub use word::{Parts, ShellWord, WordPart};
 
 use crate::semantic::Stages;
 use crate::syntax::{Dockerfile, Keyword};

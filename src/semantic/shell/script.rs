@@ -14,7 +14,7 @@ use tree_sitter::{Node, ParseOptions, ParseState, Parser, Point, Tree};
 use super::dialect::{ShellKind, program_basename};
 use super::invocation::{Resolved, may_wrap, resolve_all, unwrap_wrappers};
 use super::text::{ShellText, ShellTextBuilder};
-use super::word::{ShellWord, WordPart};
+use super::word::{Parts, ShellWord, WordPart};
 use crate::syntax::TextRange;
 
 mod plain;
@@ -1919,11 +1919,11 @@ fn word_of<'a>(t: &ShellText<'a>, start: usize, end: usize, segments: Segments) 
             raw: text.clone(),
             value: text.clone(),
             range,
-            parts: vec![WordPart::Literal {
+            parts: Parts::one(WordPart::Literal {
                 text,
                 quoted: false,
                 range,
-            }],
+            }),
         };
     }
     let mut parts: Vec<WordPart<'a>> = Vec::with_capacity(segments.len());
@@ -2002,7 +2002,7 @@ fn word_of<'a>(t: &ShellText<'a>, start: usize, end: usize, segments: Segments) 
         raw,
         value,
         range: t.range(start, end),
-        parts,
+        parts: parts.into(),
     }
 }
 

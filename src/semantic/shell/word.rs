@@ -20,7 +20,74 @@ pub struct ShellWord<'a> {
     /// Where the word is in the Dockerfile.
     pub range: TextRange,
     /// The word's parts in order.
-    pub parts: Vec<WordPart<'a>>,
+    pub parts: Parts<'a>,
+}
+
+/// The parts of a word, read as a slice. Most words are one part, kept
+/// inline: such a word needs no allocation for it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Parts<'a>(PartsRepr<'a>);
+
+#[derive(Clone, PartialEq, Eq)]
+enum PartsRepr<'a> {
+    One(WordPart<'a>),
+    Many(Vec<WordPart<'a>>),
+}
+
+impl<'a> Parts<'a> {
+    /// A word of one part.
+    pub fn one(part: WordPart<'a>) -> Self {
+        Parts(PartsRepr::One(part))
+    }
+
+    pub fn as_slice(&self) -> &[WordPart<'a>] {
+        match &self.0 {
+            PartsRepr::One(part) => std::slice::from_ref(part),
+            PartsRepr::Many(parts) => parts,
+        }
+    }
+}
+
+impl<'a> From<Vec<WordPart<'a>>> for Parts<'a> {
+    fn from(mut parts: Vec<WordPart<'a>>) -> Self {
+        match parts.pop() {
+            Some(part) if parts.is_empty() => Parts::one(part),
+            Some(part) => {
+                parts.push(part);
+                Parts(PartsRepr::Many(parts))
+            }
+            None => Parts(PartsRepr::Many(parts)),
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Parts<'a> {
+    type Target = [WordPart<'a>];
+
+    fn deref(&self) -> &[WordPart<'a>] {
+        self.as_slice()
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Parts<'a> {
+    type Item = &'s WordPart<'a>;
+    type IntoIter = std::slice::Iter<'s, WordPart<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl std::fmt::Debug for Parts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+impl Serialize for Parts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(serializer)
+    }
 }
 
 /// A piece of a [`ShellWord`].
@@ -136,11 +203,11 @@ impl<'a> ShellWord<'a> {
     /// an exec-form `RUN`, say).
     pub fn literal(raw: Cow<'a, str>, value: Cow<'a, str>, range: TextRange, quoted: bool) -> Self {
         ShellWord {
-            parts: vec![WordPart::Literal {
+            parts: Parts::one(WordPart::Literal {
                 text: value.clone(),
                 quoted,
                 range,
-            }],
+            }),
             raw,
             value,
             range,
@@ -181,8 +248,28 @@ mod tests {
             raw: Cow::Owned(value.clone()),
             value: Cow::Owned(value),
             range: TextRange::default(),
-            parts,
+            parts: parts.into(),
         }
+    }
+
+    #[test]
+    fn parts_read_as_the_vector_they_come_from() {
+        for parts in [
+            vec![],
+            vec![lit("a", false)],
+            vec![lit("a", false), lit("b", true)],
+        ] {
+            let kept: Parts<'_> = parts.clone().into();
+            assert_eq!(kept.as_slice(), parts.as_slice());
+            assert_eq!(kept.len(), parts.len());
+            assert_eq!(format!("{kept:?}"), format!("{parts:?}"));
+            assert_eq!(
+                serde_json::to_string(&kept).unwrap(),
+                serde_json::to_string(&parts).unwrap()
+            );
+        }
+        assert_eq!(Parts::one(lit("a", false)), vec![lit("a", false)].into());
+        assert_ne!(Parts::one(lit("a", false)), vec![lit("a", true)].into());
     }
 
     #[test]
