@@ -2,6 +2,7 @@
 //! again: the same scan, the same modifiers, the same error messages, but
 //! the result keeps track of what is known and where each piece came from.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 
@@ -390,6 +391,12 @@ struct Buf {
 
 impl Buf {
     fn push(&mut self, kind: &PartKind, s: &str, span: Range<usize>, gap: Gap<'_>) {
+        self.push_part(Cow::Borrowed(kind), s, span, gap);
+    }
+
+    /// [`Buf::push`] of a part kind that is moved in when it starts a new
+    /// part (a variable's name is not copied again).
+    fn push_part(&mut self, kind: Cow<'_, PartKind>, s: &str, span: Range<usize>, gap: Gap<'_>) {
         if s.is_empty() {
             return;
         }
@@ -403,7 +410,7 @@ impl Buf {
         self.value.push_str(s);
         let end = self.value.len();
         if let Some(last) = self.parts.last_mut() {
-            let merge = match (&last.kind, kind) {
+            let merge = match (&last.kind, &*kind) {
                 (PartKind::Text, PartKind::Text) => {
                     last.span.end <= span.start && gap.allows(last.span.end..span.start)
                 }
@@ -418,11 +425,11 @@ impl Buf {
                 return;
             }
         }
-        if matches!(kind, PartKind::Unknown(_)) {
+        if matches!(*kind, PartKind::Unknown(_)) {
             self.unknown = true;
         }
         self.parts.push(RawPart {
-            kind: kind.clone(),
+            kind: kind.into_owned(),
             text: start..end,
             span,
         });
@@ -449,28 +456,26 @@ impl Buf {
     }
 
     fn append(&mut self, other: Buf, gap: Gap<'_>) {
-        for part in other.parts {
-            let s = &other.value[part.text.clone()];
-            self.push(&part.kind, s, part.span, gap);
+        let Buf { value, parts, .. } = other;
+        for part in parts {
+            let s = &value[part.text.clone()];
+            self.push_part(Cow::Owned(part.kind), s, part.span, gap);
         }
     }
 
     fn var(name: &str, value: &str, span: Range<usize>) -> Buf {
         let mut buf = Buf::default();
-        buf.push(
-            &PartKind::Var {
-                name: name.to_string(),
-            },
-            value,
-            span,
-            Gap::NONE,
-        );
+        let kind = PartKind::Var {
+            name: name.to_string(),
+        };
+        buf.push_part(Cow::Owned(kind), value, span, Gap::NONE);
         buf
     }
 
     fn unknown(part: UnknownPart, display: &str, span: Range<usize>) -> Buf {
         let mut buf = Buf::default();
-        buf.push(&PartKind::Unknown(Box::new(part)), display, span, Gap::NONE);
+        let kind = PartKind::Unknown(Box::new(part));
+        buf.push_part(Cow::Owned(kind), display, span, Gap::NONE);
         buf.unknown = true;
         buf
     }
