@@ -820,7 +820,8 @@ impl ProgramSpec {
             spec: self,
             subcommand: None,
             options: Vec::new(),
-            operands: Vec::new(),
+            // Most words are operands (packages, paths): one allocation.
+            operands: Vec::with_capacity(args.len()),
         };
         let mut options_done = false;
         let mut i = 0;
@@ -869,11 +870,11 @@ impl<'s, 'a> ParsedArgs<'s, 'a> {
             Some(single) if spec.single_dash_long && single.starts_with('-') => single,
             _ => text,
         };
-        let (name, attached) = match (spec.find(text), text.split_once('=')) {
-            (None, Some((name, value))) => (name, Some(value)),
-            _ => (text, None),
+        let (option, name, attached) = match (spec.find(text), text.split_once('=')) {
+            (None, Some((name, value))) => (spec.find(name), name, Some(value)),
+            (option, _) => (option, text, None),
         };
-        match spec.find(name) {
+        match option {
             Some(option) => self.known(option, attached, word, next),
             None => {
                 self.options.push(ParsedOption {
