@@ -4,7 +4,6 @@
 //! directories skipped unless an exception may re-include something below.
 
 use std::cmp::Ordering;
-use std::ffi::OsString;
 use std::fs;
 use std::path::Path;
 
@@ -292,15 +291,17 @@ fn visit(
 
 /// A directory's entries sorted by name, as Go's `os.ReadDir` returns them.
 pub(crate) fn read_children(dir: &Path) -> std::io::Result<Listing> {
-    let mut children: Vec<(OsString, Option<fs::FileType>)> = Vec::new();
+    let mut children: Vec<(String, Option<fs::FileType>)> = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        children.push((entry.file_name(), entry.file_type().ok()));
+        // A UTF-8 name (nearly all are) becomes the String without a copy;
+        // any other is converted lossily.
+        let name = entry
+            .file_name()
+            .into_string()
+            .unwrap_or_else(|name| name.to_string_lossy().into_owned());
+        children.push((name, entry.file_type().ok()));
     }
-    let mut children: Vec<_> = children
-        .into_iter()
-        .map(|(name, t)| (name.to_string_lossy().into_owned(), t))
-        .collect();
     children.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(children)
 }
