@@ -320,3 +320,27 @@ pub(crate) fn is_within(path: &str, dir: &str) -> bool {
             .strip_prefix(dir)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn children_sorted_by_name_with_other_names_converted() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b", "a.txt", "é"] {
+            fs::write(dir.path().join(name), "").unwrap();
+        }
+        fs::create_dir(dir.path().join("a")).unwrap();
+        // Not UTF-8: `x`, the byte 0xff, `y`.
+        let odd = std::ffi::OsStr::from_bytes(b"x\xffy");
+        fs::write(dir.path().join(odd), "").unwrap();
+        let listing = read_children(dir.path()).unwrap();
+        let names: Vec<&str> = listing.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "a.txt", "b", "x\u{fffd}y", "é"]);
+        assert!(listing[0].1.is_some_and(|t| t.is_dir()));
+        assert!(listing[1].1.is_some_and(|t| t.is_file()));
+    }
+}
