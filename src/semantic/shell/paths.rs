@@ -70,16 +70,13 @@ impl Token {
 /// Splits a pattern into tokens: `\` makes the next character literal,
 /// an unclosed `[` is literal.
 fn tokens(pattern: &str) -> Vec<Token> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        i += 1;
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => {
-                if let Some(&n) = chars.get(i) {
+                if let Some(n) = chars.next() {
                     out.push(Token::Char(n));
-                    i += 1;
                 }
             }
             '*' => {
@@ -88,10 +85,10 @@ fn tokens(pattern: &str) -> Vec<Token> {
                 }
             }
             '?' => out.push(Token::Any),
-            '[' => match class(&chars, i) {
-                Some((token, next)) => {
+            '[' => match class(chars.clone()) {
+                Some((token, rest)) => {
                     out.push(token);
-                    i = next;
+                    chars = rest;
                 }
                 None => out.push(Token::Char('[')),
             },
@@ -101,28 +98,27 @@ fn tokens(pattern: &str) -> Vec<Token> {
     out
 }
 
-/// The bracket expression whose body starts at `chars[at]`.
-fn class(chars: &[char], mut at: usize) -> Option<(Token, usize)> {
-    let negate = matches!(chars.get(at), Some('!' | '^'));
+/// The bracket expression whose body `chars` starts, and what follows it.
+fn class(mut chars: std::str::Chars<'_>) -> Option<(Token, std::str::Chars<'_>)> {
+    let mut ahead = chars.clone();
+    let negate = matches!(ahead.next(), Some('!' | '^'));
     if negate {
-        at += 1;
+        chars = ahead;
     }
     let mut items = Vec::new();
     let mut first = true;
-    while let Some(&c) = chars.get(at) {
+    while let Some(c) = chars.next() {
         if c == ']' && !first {
-            return Some((Token::Class(negate, items), at + 1));
+            return Some((Token::Class(negate, items), chars));
         }
         first = false;
-        match (chars.get(at + 1), chars.get(at + 2)) {
-            (Some('-'), Some(&end)) if end != ']' => {
+        let mut ahead = chars.clone();
+        match (ahead.next(), ahead.next()) {
+            (Some('-'), Some(end)) if end != ']' => {
                 items.push((c, end));
-                at += 3;
+                chars = ahead;
             }
-            _ => {
-                items.push((c, c));
-                at += 1;
-            }
+            _ => items.push((c, c)),
         }
     }
     None
@@ -257,6 +253,26 @@ mod tests {
         assert!(!pattern_covers("*", "dir/file"));
         assert!(pattern_covers("/a/**/c", "/a/b/c"));
         assert!(pattern_covers("/a/*/*", "/a/*/*"));
+    }
+
+    #[test]
+    fn pattern_tokens() {
+        use Token::{Any, Char, Class, Star};
+        assert_eq!(tokens("a\\*?**"), [Char('a'), Char('*'), Any, Star]);
+        assert_eq!(tokens("x\\"), [Char('x')]);
+        assert_eq!(
+            tokens("[]a][!a-c]"),
+            [
+                Class(false, vec![(']', ']'), ('a', 'a')]),
+                Class(true, vec![('a', 'c')])
+            ]
+        );
+        assert_eq!(tokens("[a-]"), [Class(false, vec![('a', 'a'), ('-', '-')])]);
+        assert_eq!(tokens("[!]"), [Char('['), Char('!'), Char(']')]);
+        assert_eq!(
+            tokens("[é-ü]x"),
+            [Class(false, vec![('é', 'ü')]), Char('x')]
+        );
     }
 
     #[test]
