@@ -3,6 +3,8 @@
 //! `/var/lib/apt/lists/*`; `rm -r /var/cache/apt` removes everything below
 //! it).
 
+use std::borrow::Cow;
+
 use super::invocation::Invocation;
 use super::programs::RM;
 use super::script::{Command, Script};
@@ -35,7 +37,15 @@ fn removes(inv: &Invocation<'_, '_>, target: &str) -> bool {
 }
 
 /// Removes `.` components, repeated and trailing `/`.
-fn normalize(path: &str) -> String {
+fn normalize(path: &str) -> Cow<'_, str> {
+    // Already normal: no empty component but a leading one, and no `.`.
+    if !path
+        .split('/')
+        .enumerate()
+        .any(|(i, part)| (part.is_empty() && i > 0) || part == ".")
+    {
+        return Cow::Borrowed(path);
+    }
     let absolute = path.starts_with('/');
     let parts: Vec<&str> = path
         .split('/')
@@ -43,9 +53,9 @@ fn normalize(path: &str) -> String {
         .collect();
     let joined = parts.join("/");
     if absolute {
-        format!("/{joined}")
+        Cow::Owned(format!("/{joined}"))
     } else {
-        joined
+        Cow::Owned(joined)
     }
 }
 
@@ -253,6 +263,27 @@ mod tests {
         assert!(!pattern_covers("*", "dir/file"));
         assert!(pattern_covers("/a/**/c", "/a/b/c"));
         assert!(pattern_covers("/a/*/*", "/a/*/*"));
+    }
+
+    #[test]
+    fn normal_paths() {
+        for (path, normal) in [
+            ("", ""),
+            ("/", "/"),
+            ("//", "/"),
+            ("/a", "/a"),
+            ("/a/", "/a"),
+            ("a/./b", "a/b"),
+            ("./a", "a"),
+            ("a/.", "a"),
+            ("/a//b/", "/a/b"),
+            (".", ""),
+            ("a..b/.c", "a..b/.c"),
+            ("/a/../b", "/a/../b"),
+        ] {
+            assert_eq!(normalize(path), normal, "{path:?}");
+        }
+        assert!(matches!(normalize("/var/lib/apt"), Cow::Borrowed(_)));
     }
 
     #[test]
