@@ -140,8 +140,8 @@ impl Manager {
 /// for programs without an option table (their options rarely take a
 /// separate value before the subcommand).
 fn first_operand<'s>(inv: &'s Invocation<'_, '_>) -> Option<&'s str> {
-    if let Some(parsed) = inv.parse_args() {
-        return parsed.subcommand.and_then(|w| w.static_value());
+    if let Some(subcommand) = inv.subcommand() {
+        return subcommand.and_then(|w| w.static_value());
     }
     inv.args
         .iter()

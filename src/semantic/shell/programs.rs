@@ -816,12 +816,37 @@ impl ProgramSpec {
 
     /// Reads `args` (the words after the program name).
     pub fn parse<'s, 'a>(&'static self, args: &'s [ShellWord<'a>]) -> ParsedArgs<'s, 'a> {
+        self.read(args, false)
+    }
+
+    /// The subcommand of `args` (as [`ProgramSpec::parse`] finds it),
+    /// without reading the words after it.
+    pub fn subcommand<'s, 'a>(
+        &'static self,
+        args: &'s [ShellWord<'a>],
+    ) -> Option<&'s ShellWord<'a>> {
+        if !self.subcommands {
+            return None;
+        }
+        self.read(args, true).subcommand
+    }
+
+    /// Reads `args`, up to the subcommand only when `until_subcommand`.
+    fn read<'s, 'a>(
+        &'static self,
+        args: &'s [ShellWord<'a>],
+        until_subcommand: bool,
+    ) -> ParsedArgs<'s, 'a> {
         let mut parsed = ParsedArgs {
             spec: self,
             subcommand: None,
             options: Vec::new(),
             // Most words are operands (packages, paths): one allocation.
-            operands: Vec::with_capacity(args.len()),
+            operands: if until_subcommand {
+                Vec::new()
+            } else {
+                Vec::with_capacity(args.len())
+            },
         };
         let mut options_done = false;
         let mut i = 0;
@@ -833,6 +858,9 @@ impl ProgramSpec {
             let Some(text) = option else {
                 if self.subcommands && parsed.subcommand.is_none() {
                     parsed.subcommand = Some(word);
+                    if until_subcommand {
+                        break;
+                    }
                 } else {
                     parsed.operands.push(word);
                 }
@@ -1072,6 +1100,12 @@ impl<'s, 'a> Invocation<'s, 'a> {
     pub fn parse_args(&self) -> Option<ParsedArgs<'s, 'a>> {
         spec_for(self.program()).map(|spec| spec.parse(self.args))
     }
+
+    /// The subcommand [`Invocation::parse_args`] finds: `None` without a
+    /// table, `Some(None)` when there is none.
+    pub fn subcommand(&self) -> Option<Option<&'s ShellWord<'a>>> {
+        spec_for(self.program()).map(|spec| spec.subcommand(self.args))
+    }
 }
 
 #[cfg(test)]
@@ -1080,6 +1114,42 @@ mod tests {
     use crate::semantic::shell::script::Script;
     use crate::semantic::shell::text::ShellText;
     use crate::syntax::TextRange;
+
+    /// The subcommand alone is what the whole parse finds.
+    #[test]
+    fn subcommand_as_parsed() {
+        for script in [
+            "apt-get install -y curl",
+            "apt-get -o Dpkg::Options::=--force-confold -y install curl",
+            "apt-get -oFoo=bar update",
+            "apt-get -- install x",
+            "apt-get -y",
+            "apt-get",
+            "apk --no-cache add curl",
+            "apk -X https://mirror add x",
+            "pip --no-cache-dir install x",
+            "npm --prefix /app ci",
+            "dnf --setopt=x=1 -y install x",
+            "yum -c /etc/yum.conf makecache",
+            "curl -o x https://example.com",
+            "git -C /src clone https://example.com/r.git",
+            "go -C dir build ./...",
+        ] {
+            let source = format!("RUN {script}");
+            let text = ShellText::verbatim(&source, TextRange::from_usize(4, source.len()));
+            let parsed = Script::parse(&text);
+            let inv = parsed
+                .invocations()
+                .next()
+                .unwrap_or_else(|| panic!("{script}"));
+            assert_eq!(
+                inv.subcommand().map(|s| s.map(|w| w.raw.to_string())),
+                inv.parse_args()
+                    .map(|p| p.subcommand.map(|w| w.raw.to_string())),
+                "{script}"
+            );
+        }
+    }
 
     /// Parses `script` and reads the first invocation of `program`.
     fn with_args(script: &str, check: impl FnOnce(&ParsedArgs<'_, '_>)) {
