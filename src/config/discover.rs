@@ -238,38 +238,23 @@ impl ConfigCache {
         if let Some(config) = &self.explicit {
             return Ok(Arc::clone(config));
         }
-        let cached = self
-            .by_dir
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(dir)
-            .cloned();
+        let cached = lock(&self.by_dir).get(dir).cloned();
         let found = match cached {
             Some(found) => found,
             None => {
                 let found = self.discovery.find_with(dir, &self.searched)?;
-                self.by_dir
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(dir.to_path_buf(), found.clone());
+                lock(&self.by_dir).insert(dir.to_path_buf(), found.clone());
                 found
             }
         };
         let Some(path) = found else {
             return Ok(Arc::clone(&self.default));
         };
-        if let Some(config) = self
-            .by_path
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&path)
-        {
+        if let Some(config) = lock(&self.by_path).get(&path) {
             return Ok(Arc::clone(config));
         }
         let config = Arc::new(load(&path)?);
-        self.by_path
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.by_path)
             .entry(path)
             .or_insert_with(|| Arc::clone(&config));
         Ok(config)

@@ -14,7 +14,7 @@ use tree_sitter::{Node, ParseOptions, ParseState, Parser, Point, Tree};
 use super::dialect::{ShellKind, program_basename};
 use super::invocation::{Resolved, may_wrap, resolve_all, unwrap_wrappers};
 use super::text::{ShellText, ShellTextBuilder};
-use super::word::{Parts, ShellWord, WordPart};
+use super::word::{OneOrMany, Parts, ShellWord, WordPart};
 use crate::syntax::TextRange;
 
 mod plain;
@@ -613,45 +613,8 @@ struct Segment {
     kind: SegmentKind,
 }
 
-/// The segments of a word. Most words are one segment, kept inline: a
-/// word costs no allocation of its own for them.
-#[derive(Debug, Default)]
-struct Segments {
-    first: Option<Segment>,
-    rest: Vec<Segment>,
-}
-
-impl Segments {
-    fn push(&mut self, segment: Segment) {
-        if self.first.is_none() {
-            self.first = Some(segment);
-        } else {
-            self.rest.push(segment);
-        }
-    }
-
-    fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.rest.len()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &Segment> {
-        self.first.iter().chain(&self.rest)
-    }
-
-    /// The only segment, when there is exactly one.
-    fn only(&self) -> Option<&Segment> {
-        self.first.as_ref().filter(|_| self.rest.is_empty())
-    }
-}
-
-impl IntoIterator for Segments {
-    type Item = Segment;
-    type IntoIter = std::iter::Chain<std::option::IntoIter<Segment>, std::vec::IntoIter<Segment>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.first.into_iter().chain(self.rest)
-    }
-}
+/// The segments of a word.
+type Segments = OneOrMany<Segment>;
 
 #[derive(Clone, Debug)]
 enum SegmentKind {
@@ -1612,7 +1575,7 @@ impl<'a> Builder<'a> {
                     return;
                 };
                 let mut builder = ShellTextBuilder::new(t.source());
-                for seg in segments.iter() {
+                for seg in &segments {
                     match &seg.kind {
                         SegmentKind::Decoded { text, .. } => {
                             builder.push_synthetic(text, t.range(seg.lo, seg.lo).start as usize);
@@ -1906,11 +1869,13 @@ fn join_split_words<'a>(
 /// The typed word of `text[start..end]`, made of `segments`.
 fn word_of<'a>(t: &ShellText<'a>, start: usize, end: usize, segments: Segments) -> ShellWord<'a> {
     // Most words are one plain literal: its value is its text.
-    if let Some(&Segment {
-        lo,
-        hi,
-        kind: SegmentKind::Literal { quoted: false },
-    }) = segments.only()
+    if let &[
+        Segment {
+            lo,
+            hi,
+            kind: SegmentKind::Literal { quoted: false },
+        },
+    ] = segments.as_slice()
         && (lo, hi) == (start, end)
     {
         let text = t.slice(lo, hi);

@@ -23,68 +23,113 @@ pub struct ShellWord<'a> {
     pub parts: Parts<'a>,
 }
 
-/// The parts of a word, read as a slice. Most words are one part, kept
-/// inline: such a word needs no allocation for it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Parts<'a>(PartsRepr<'a>);
+/// The parts of a word, read as a slice.
+pub type Parts<'a> = OneOrMany<WordPart<'a>>;
 
-#[derive(Clone, PartialEq, Eq)]
-enum PartsRepr<'a> {
-    One(WordPart<'a>),
-    Many(Vec<WordPart<'a>>),
+/// A sequence read as a slice that holds a single element inline: most
+/// words are one part (and one segment while they are read), and then
+/// need no allocation for it.
+#[derive(Clone)]
+pub struct OneOrMany<T>(Repr<T>);
+
+/// Never `Many` of exactly one element.
+#[derive(Clone)]
+enum Repr<T> {
+    One(T),
+    Many(Vec<T>),
 }
 
-impl<'a> Parts<'a> {
-    /// A word of one part.
-    pub fn one(part: WordPart<'a>) -> Self {
-        Parts(PartsRepr::One(part))
+impl<T> OneOrMany<T> {
+    /// A sequence of one element.
+    pub fn one(item: T) -> Self {
+        OneOrMany(Repr::One(item))
     }
 
-    pub fn as_slice(&self) -> &[WordPart<'a>] {
+    pub fn as_slice(&self) -> &[T] {
         match &self.0 {
-            PartsRepr::One(part) => std::slice::from_ref(part),
-            PartsRepr::Many(parts) => parts,
+            Repr::One(item) => std::slice::from_ref(item),
+            Repr::Many(items) => items,
         }
+    }
+
+    pub fn push(&mut self, item: T) {
+        if let Repr::Many(items) = &mut self.0
+            && !items.is_empty()
+        {
+            items.push(item);
+            return;
+        }
+        let repr = std::mem::replace(&mut self.0, Repr::Many(Vec::new()));
+        self.0 = match repr {
+            Repr::Many(_) => Repr::One(item),
+            Repr::One(first) => Repr::Many(vec![first, item]),
+        };
     }
 }
 
-impl<'a> From<Vec<WordPart<'a>>> for Parts<'a> {
-    fn from(mut parts: Vec<WordPart<'a>>) -> Self {
-        match parts.pop() {
-            Some(part) if parts.is_empty() => Parts::one(part),
-            Some(part) => {
-                parts.push(part);
-                Parts(PartsRepr::Many(parts))
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        OneOrMany(Repr::Many(Vec::new()))
+    }
+}
+
+impl<T> From<Vec<T>> for OneOrMany<T> {
+    fn from(mut items: Vec<T>) -> Self {
+        match items.pop() {
+            Some(item) if items.is_empty() => OneOrMany::one(item),
+            Some(item) => {
+                items.push(item);
+                OneOrMany(Repr::Many(items))
             }
-            None => Parts(PartsRepr::Many(parts)),
+            None => OneOrMany(Repr::Many(items)),
         }
     }
 }
 
-impl<'a> std::ops::Deref for Parts<'a> {
-    type Target = [WordPart<'a>];
+impl<T> std::ops::Deref for OneOrMany<T> {
+    type Target = [T];
 
-    fn deref(&self) -> &[WordPart<'a>] {
+    fn deref(&self) -> &[T] {
         self.as_slice()
     }
 }
 
-impl<'s, 'a> IntoIterator for &'s Parts<'a> {
-    type Item = &'s WordPart<'a>;
-    type IntoIter = std::slice::Iter<'s, WordPart<'a>>;
+impl<'s, T> IntoIterator for &'s OneOrMany<T> {
+    type Item = &'s T;
+    type IntoIter = std::slice::Iter<'s, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter()
     }
 }
 
-impl std::fmt::Debug for Parts<'_> {
+impl<T> IntoIterator for OneOrMany<T> {
+    type Item = T;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        match self.0 {
+            Repr::One(item) => Some(item).into_iter().chain(Vec::new()),
+            Repr::Many(items) => None.into_iter().chain(items),
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for OneOrMany<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Eq> Eq for OneOrMany<T> {}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for OneOrMany<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.as_slice().fmt(f)
     }
 }
 
-impl Serialize for Parts<'_> {
+impl<T: Serialize> Serialize for OneOrMany<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.as_slice().serialize(serializer)
     }
@@ -270,6 +315,20 @@ mod tests {
         }
         assert_eq!(Parts::one(lit("a", false)), vec![lit("a", false)].into());
         assert_ne!(Parts::one(lit("a", false)), vec![lit("a", true)].into());
+    }
+
+    #[test]
+    fn one_or_many_pushes_and_iterates_in_order() {
+        let mut items = OneOrMany::default();
+        assert!(items.is_empty());
+        for i in 0..5 {
+            items.push(i);
+            assert_eq!(items.as_slice(), (0..=i).collect::<Vec<_>>().as_slice());
+            assert_eq!(items, (0..=i).collect::<Vec<_>>().into());
+        }
+        assert_eq!(items.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+        assert_eq!(OneOrMany::one(7).into_iter().collect::<Vec<_>>(), [7]);
+        assert_eq!(OneOrMany::<u8>::default().into_iter().count(), 0);
     }
 
     #[test]
