@@ -92,13 +92,17 @@ fn check(checker: &mut Checker, inst: &Instruction) {
                 return;
             };
             let vars = checker.vars();
-            for pair in pairs.iter().filter(|p| variable(&p.key.value).is_some()) {
+            // Only the variables that can turn verification off are expanded.
+            let known = pairs
+                .iter()
+                .filter_map(|p| Some((p, variable(&p.key.value)?)));
+            for (pair, turns_off) in known {
                 let value = match vars.expand(index, &pair.value) {
                     Ok(expanded) => expanded.known().map(str::to_owned),
                     Err(_) => None,
                 };
                 if let Some(value) = value
-                    && insecure_variable(&pair.key.value, &value)
+                    && turns_off(value.trim())
                 {
                     found.push((format!("{}={value}", pair.key.value), pair.range));
                 }

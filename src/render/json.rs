@@ -89,7 +89,7 @@ impl Writer {
         }
         key(out, 4, "file");
         out.extend_from_slice(path);
-        position(out, 4, span);
+        position(out, 4, span, false);
         key(out, 4, "url");
         let url = self.urls.entry(d.code).or_insert_with(|| {
             let mut url = Vec::new();
@@ -116,7 +116,7 @@ impl Writer {
                         indent(out, 8);
                         out.extend_from_slice(b"{\n");
                         let span = file.span(edit.range);
-                        position_first(out, 10, span);
+                        position(out, 10, span, true);
                         key(out, 10, "content");
                         string(out, &edit.content);
                         out.push(b'\n');
@@ -154,29 +154,22 @@ fn key(out: &mut Vec<u8>, width: usize, name: &str) {
     key_first(out, width, name);
 }
 
-/// The four position members.
-fn position(out: &mut Vec<u8>, width: usize, span: super::Span) {
-    for (name, value) in [
+/// The four position members; `first` when they open their object.
+fn position(out: &mut Vec<u8>, width: usize, span: super::Span, first: bool) {
+    for (i, (name, value)) in [
         ("line", span.line),
         ("column", span.column),
         ("end_line", span.end_line),
         ("end_column", span.end_column),
-    ] {
-        key(out, width, name);
-        number(out, value);
-    }
-}
-
-/// The four position members, first in their object.
-fn position_first(out: &mut Vec<u8>, width: usize, span: super::Span) {
-    key_first(out, width, "line");
-    number(out, span.line);
-    for (name, value) in [
-        ("column", span.column),
-        ("end_line", span.end_line),
-        ("end_column", span.end_column),
-    ] {
-        key(out, width, name);
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if first && i == 0 {
+            key_first(out, width, name);
+        } else {
+            key(out, width, name);
+        }
         number(out, value);
     }
 }
