@@ -49,10 +49,11 @@ impl Writer {
                     .extend_from_slice(if self.findings == 0 { b"[\n" } else { b",\n" });
                 self.finding(file, &path, d);
                 self.findings += 1;
-            }
-            if self.pending.len() >= PENDING_LIMIT {
-                out.write_all(&self.pending)?;
-                self.pending.clear();
+                // Checked per finding: one file can have thousands.
+                if self.pending.len() >= PENDING_LIMIT {
+                    out.write_all(&self.pending)?;
+                    self.pending.clear();
+                }
             }
         }
         out.write_all(&self.pending)?;
@@ -462,5 +463,47 @@ mod tests {
         render(&files[1..2], &mut empty).unwrap();
         assert_eq!(empty, reference(&files[1..2]));
         assert_eq!(empty, b"[]\n");
+    }
+
+    /// Records the size of every write it is given.
+    #[derive(Default)]
+    struct Writes {
+        bytes: Vec<u8>,
+        largest: usize,
+    }
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.largest = self.largest.max(buf.len());
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_file_with_many_findings_is_written_in_pieces() {
+        let source = "FROM a\n".repeat(5_000);
+        let diagnostics: Vec<Diagnostic> = (0..5_000)
+            .map(|i| {
+                diagnostic(
+                    "DL3006",
+                    format!("finding {i}"),
+                    None,
+                    (i * 7, i * 7 + 4),
+                    None,
+                )
+            })
+            .collect();
+        let files = [FileReport::new("Dockerfile", &source, &diagnostics)];
+        let mut out = Writes::default();
+        render(&files, &mut out).unwrap();
+        assert_eq!(out.bytes, reference(&files));
+        assert!(out.bytes.len() > 4 * PENDING_LIMIT);
+        // A piece is the limit plus at most one finding.
+        assert!(out.largest < PENDING_LIMIT + 1024, "{}", out.largest);
     }
 }
