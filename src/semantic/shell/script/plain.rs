@@ -4,19 +4,24 @@
 //! It gives exactly the model the bash grammar's parse gives, in a small
 //! part of the time.
 //!
+//! It reads `if`, `while`, `until`, `for … in` and `case` too, down to
+//! their parts: each condition, branch and loop body is a command list
+//! read the same way.
+//!
 //! What it does not read itself it hands to the grammar one statement at
-//! a time: a compound command (`if`, `case`, loops, `(…)`, `{…}`) or a
-//! statement with words it does not read (`[ … ]`, `${A%x}`, `$((…))`,
-//! globs in brackets, `!`) is parsed by the grammar alone, over its span
-//! of the script, and walked as the grammar's parse of the whole script
-//! would be. The span is found by a rough scan; the grammar's parse must
-//! hold exactly one statement there, without errors. Backquotes and
-//! function definitions (`f() { … }`) are the grammar's too, one statement
-//! at a time. Shapes the grammar reads differently in context (heredocs,
-//! more than one backquoted command, a pipeline of three commands or more
-//! before `&&`, `||` or a line break, redirects in a pipeline after `&&`,
-//! `A=1 B=2` before a line break, a `-` before `2>`) leave the whole script
-//! to the grammar.
+//! a time: another compound command (`(…)`, `{…}`, `for ((…))`, a `case`
+//! with patterns it does not read, or any of them followed by a redirect
+//! or a pipe) or a statement with words it does not read (`[ … ]`,
+//! `${A%x}`, `$((…))`, globs in brackets, `!`) is parsed by the grammar
+//! alone, over its span of the script, and walked as the grammar's parse
+//! of the whole script would be. The span is found by a rough scan; the
+//! grammar's parse must hold exactly one statement there, without errors.
+//! Backquotes and function definitions (`f() { … }`) are the grammar's
+//! too, one statement at a time. Shapes the grammar reads differently in
+//! context (heredocs, more than one backquoted command, a pipeline of
+//! three commands or more before `&&`, `||` or a line break, redirects in
+//! a pipeline after `&&`, `A=1 B=2` before a line break, a `-` before
+//! `2>`) leave the whole script to the grammar.
 //!
 //! A differential test holds the two parsers to the same model over every
 //! script of the corpus (`plain_parser_agrees_with_the_grammar`), and a
@@ -100,7 +105,46 @@ pub(super) enum Item {
         /// It is a pipeline with a redirect.
         redirected_pipeline: bool,
     },
+    /// `if` … `fi`: its conditions and branches in source order (an
+    /// `elif` adds a condition and a branch, an `else` a branch).
+    If {
+        lo: usize,
+        hi: usize,
+        parts: Vec<(ConstructKind, Vec<Elem<Item>>)>,
+    },
+    /// `while` or `until` … `done`.
+    While {
+        lo: usize,
+        hi: usize,
+        condition: Vec<Elem<Item>>,
+        body: Part,
+    },
+    /// `for NAME in WORDS; do` … `done`, with the `$(…)` of its words.
+    For {
+        lo: usize,
+        hi: usize,
+        subs: Vec<Sub>,
+        body: Part,
+    },
+    /// `case WORD in` … `esac`, with the `$(…)` of its word.
+    Case {
+        lo: usize,
+        hi: usize,
+        subs: Vec<Sub>,
+        branches: Vec<Part>,
+    },
 }
+
+/// A part of a compound command with a span of its own: a loop's `do` …
+/// `done`, or a branch of `case` from its patterns to its `;;`.
+pub(super) struct Part {
+    lo: usize,
+    hi: usize,
+    elems: Vec<Elem<Item>>,
+}
+
+/// Keywords that end the statements of a compound command's part.
+const CLOSERS: [&str; 7] = ["then", "elif", "else", "fi", "do", "done", "esac"];
 
 pub(super) struct Cmd {
     lo: usize,
@@ -134,7 +178,7 @@ struct Redir {
     target: Word,
 }
 
-struct Sub {
+pub(super) struct Sub {
     lo: usize,
     hi: usize,
     body: Vec<Elem<Item>>,
@@ -541,10 +585,12 @@ impl Parser<'_, '_> {
     fn sequence(&mut self) -> Option<Vec<Elem<Item>>> {
         let mut elems = Vec::new();
         self.space();
-        while !matches!(self.peek(), None | Some(b')')) {
+        while !matches!(self.peek(), None | Some(b')')) && !self.at_closer() && !self.at_case_end()
+        {
             self.and_or(&mut elems)?;
             self.blanks();
             let semicolon = match self.peek() {
+                _ if self.at_case_end() => break,
                 Some(b';') if self.at(1) != Some(b';') => {
                     elems.push(Elem::Op(Connector::Semicolon));
                     self.pos += 1;
@@ -589,7 +635,9 @@ impl Parser<'_, '_> {
             let compound = self
                 .function_body()
                 .or_else(|| self.at_compound().then_some(start));
-            let item = if let Some(scan_from) = compound {
+            let item = if let Some(item) = self.plain_compound() {
+                item
+            } else if let Some(scan_from) = compound {
                 let end = compound_end(self.s, scan_from)?;
                 if self.s.get(end..).is_some_and(redirect_or_pipe_next) {
                     // `{ a; } >out`, `(a) | b`: the grammar reads on to the
@@ -631,7 +679,11 @@ impl Parser<'_, '_> {
                     redirected_pipeline,
                     ..
                 } => *redirected_pipeline,
-                Item::Command(_) => false,
+                Item::Command(_)
+                | Item::If { .. }
+                | Item::While { .. }
+                | Item::For { .. }
+                | Item::Case { .. } => false,
             };
             if elems.len() > first && redirected_pipe {
                 return None;
@@ -723,18 +775,280 @@ impl Parser<'_, '_> {
         };
         self.pos = hi;
         self.blanks();
-        let item = Item::Grammar {
+        self.at_statement_end().then_some(Item::Grammar {
             tree,
             long_pipeline,
             redirected_pipeline,
-        };
+        })
+    }
+
+    /// The statement before the cursor stands by itself: a connector or
+    /// the end follows.
+    fn at_statement_end(&self) -> bool {
         match (self.peek(), self.at(1)) {
             (None | Some(b'\n' | b')'), _)
             | (Some(b'&'), Some(b'&'))
-            | (Some(b'|'), Some(b'|')) => Some(item),
-            (Some(b';'), next) if next != Some(b';') => Some(item),
-            _ => None,
+            | (Some(b'|'), Some(b'|')) => true,
+            (Some(b';'), next) => next != Some(b';'),
+            _ => false,
         }
+    }
+
+    /// The cursor is at keyword `k`, standing as a word.
+    fn at_keyword(&self, k: &str) -> bool {
+        let rest = self.s.get(self.pos..).unwrap_or_default();
+        rest.starts_with(k.as_bytes())
+            && matches!(
+                rest.get(k.len()),
+                None | Some(b' ' | b'\t' | b'\n' | b';' | b')' | b'&' | b'|')
+            )
+    }
+
+    /// The cursor is at the `;;`, `;&` or `;;&` ending a branch of `case`.
+    fn at_case_end(&self) -> bool {
+        self.peek() == Some(b';') && matches!(self.at(1), Some(b';' | b'&'))
+    }
+
+    /// The cursor is at a keyword that ends a compound command's part.
+    fn at_closer(&self) -> bool {
+        self.peek()
+            .is_some_and(|c| matches!(c, b't' | b'e' | b'f' | b'd'))
+            && CLOSERS.iter().any(|k| self.at_keyword(k))
+    }
+
+    /// Reads keyword `k` at the cursor.
+    fn keyword(&mut self, k: &str) -> Option<()> {
+        self.at_keyword(k).then(|| self.pos += k.len())
+    }
+
+    /// The statements of a compound command's part: one at least.
+    fn part(&mut self) -> Option<Vec<Elem<Item>>> {
+        let elems = self.sequence()?;
+        elems.iter().any(|e| e.item().is_some()).then_some(elems)
+    }
+
+    /// `if`, `while`, `until` or `for … in` whose parts the plain parser
+    /// reads; `None` (and the cursor where it was) for any other, or one
+    /// the grammar reads with what follows it (a redirect, a pipe).
+    fn plain_compound(&mut self) -> Option<Item> {
+        let (start, nesting) = (self.pos, self.nesting);
+        let item = if self.at_keyword("if") {
+            self.if_clause()
+        } else if self.at_keyword("while") || self.at_keyword("until") {
+            self.while_clause()
+        } else if self.at_keyword("for") {
+            self.for_clause()
+        } else if self.at_keyword("case") {
+            self.case_clause()
+        } else {
+            return None;
+        };
+        self.blanks();
+        match item {
+            Some(item) if self.at_statement_end() => Some(item),
+            _ => {
+                self.pos = start;
+                self.nesting = nesting;
+                self.unread_words = false;
+                None
+            }
+        }
+    }
+
+    fn if_clause(&mut self) -> Option<Item> {
+        let lo = self.pos;
+        self.keyword("if")?;
+        let mut parts = Vec::new();
+        loop {
+            parts.push((ConstructKind::IfCondition, self.part()?));
+            self.keyword("then")?;
+            parts.push((ConstructKind::IfBranch, self.part()?));
+            if self.keyword("elif").is_some() {
+                continue;
+            }
+            if self.keyword("else").is_some() {
+                parts.push((ConstructKind::IfBranch, self.part()?));
+            }
+            self.keyword("fi")?;
+            return Some(Item::If {
+                lo,
+                hi: self.pos,
+                parts,
+            });
+        }
+    }
+
+    fn while_clause(&mut self) -> Option<Item> {
+        let lo = self.pos;
+        self.keyword("while").or_else(|| self.keyword("until"))?;
+        let condition = self.part()?;
+        let body = self.do_group()?;
+        Some(Item::While {
+            lo,
+            hi: self.pos,
+            condition,
+            body,
+        })
+    }
+
+    fn for_clause(&mut self) -> Option<Item> {
+        let lo = self.pos;
+        self.keyword("for")?;
+        self.blanks();
+        let name = self
+            .s
+            .get(self.pos..)?
+            .iter()
+            .take_while(|&&c| is_name(c))
+            .count();
+        if !self.peek().is_some_and(is_name_start) || !matches!(self.at(name), Some(b' ' | b'\t')) {
+            return None;
+        }
+        self.pos += name;
+        self.blanks();
+        self.keyword("in")?;
+        let mut subs = Vec::new();
+        loop {
+            while matches!(self.peek(), Some(b' ' | b'\t')) {
+                self.pos += 1;
+            }
+            match self.peek()? {
+                b';' => {
+                    self.pos += 1;
+                    break;
+                }
+                b'\n' => break,
+                c if ends_word(c) || c == b'#' => return None,
+                _ => {
+                    self.word(&mut subs)?;
+                    if !matches!(self.peek(), Some(b' ' | b'\t' | b';' | b'\n')) {
+                        return None;
+                    }
+                }
+            }
+        }
+        self.space();
+        let body = self.do_group()?;
+        Some(Item::For {
+            lo,
+            hi: self.pos,
+            subs,
+            body,
+        })
+    }
+
+    fn case_clause(&mut self) -> Option<Item> {
+        let lo = self.pos;
+        self.keyword("case")?;
+        self.blanks();
+        let mut subs = Vec::new();
+        self.word(&mut subs)?;
+        if !matches!(self.peek(), Some(b' ' | b'\t')) {
+            return None;
+        }
+        self.blanks();
+        self.keyword("in")?;
+        let mut branches = Vec::new();
+        loop {
+            self.space();
+            if self.keyword("esac").is_some() {
+                break;
+            }
+            let branch_lo = self.pos;
+            // The `|` between patterns is a token of the branch, as the
+            // grammar has it.
+            let mut elems = Vec::new();
+            if self.peek() == Some(b'(') {
+                self.pos += 1;
+                self.blanks();
+            }
+            loop {
+                self.pattern()?;
+                self.blanks();
+                match self.peek()? {
+                    b'|' => {
+                        elems.push(Elem::Op(Connector::Pipe));
+                        self.pos += 1;
+                        self.blanks();
+                    }
+                    b')' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            let statements = self.sequence()?;
+            let last = statements.iter().rev().find_map(Elem::item).map(item_span);
+            elems.extend(statements);
+            let branch_hi = if self.at_case_end() {
+                self.pos += if self.at(2) == Some(b'&') { 3 } else { 2 };
+                elems.push(Elem::Op(Connector::CaseEnd));
+                self.pos
+            } else if self.at_keyword("esac") {
+                // The last branch may go without `;;`: it ends after the
+                // `;` or line break ending its last statement.
+                let end = last?.1;
+                let rest = self.s.get(end..)?;
+                let at = rest
+                    .iter()
+                    .take_while(|&&c| c == b' ' || c == b'\t')
+                    .count();
+                match rest.get(at)? {
+                    b';' | b'\n' => end + at + 1,
+                    _ => return None,
+                }
+            } else {
+                return None;
+            };
+            branches.push(Part {
+                lo: branch_lo,
+                hi: branch_hi,
+                elems,
+            });
+        }
+        Some(Item::Case {
+            lo,
+            hi: self.pos,
+            subs,
+            branches,
+        })
+    }
+
+    /// A pattern of a `case` branch with no substitutions: literal
+    /// characters, globs and quotes.
+    fn pattern(&mut self) -> Option<()> {
+        let lo = self.pos;
+        while let Some(c) = self.peek() {
+            match c {
+                b' ' | b'\t' | b'|' | b')' => break,
+                b'\'' | b'"' => {
+                    let close = self.s.get(self.pos + 1..)?.iter().position(|&q| q == c)?;
+                    let inner = self.s.get(self.pos + 1..self.pos + 1 + close)?;
+                    if inner.iter().any(|&q| matches!(q, b'$' | b'`' | b'\\')) {
+                        return None;
+                    }
+                    self.pos += close + 2;
+                }
+                _ if c.is_ascii_alphanumeric() => self.pos += 1,
+                b'*' | b'?' | b'.' | b'-' | b'_' | b'/' | b'+' | b':' | b',' | b'@' | b'%'
+                | b'=' | b'~' => self.pos += 1,
+                _ => return None,
+            }
+        }
+        (self.pos > lo).then_some(())
+    }
+
+    fn do_group(&mut self) -> Option<Part> {
+        let lo = self.pos;
+        self.keyword("do")?;
+        let elems = self.part()?;
+        self.keyword("done")?;
+        Some(Part {
+            lo,
+            hi: self.pos,
+            elems,
+        })
     }
 
     fn at_pipe(&self) -> bool {
@@ -1113,6 +1427,30 @@ impl Parser<'_, '_> {
     }
 }
 
+/// Where the statement `item` starts and ends.
+fn item_span(item: &Item) -> (usize, usize) {
+    match item {
+        Item::Command(Cmd { lo, hi, .. })
+        | Item::Pipeline { lo, hi, .. }
+        | Item::If { lo, hi, .. }
+        | Item::While { lo, hi, .. }
+        | Item::For { lo, hi, .. }
+        | Item::Case { lo, hi, .. } => (*lo, *hi),
+        Item::Grammar { tree, .. } => {
+            only_statement(tree).map_or((0, 0), |n| (n.start_byte(), n.end_byte()))
+        }
+    }
+}
+
+/// From the start of the first statement of `elems` to the end of the
+/// last.
+fn span(elems: &[Elem<Item>]) -> (usize, usize) {
+    let mut items = elems.iter().filter_map(Elem::item);
+    let first = items.next().map_or((0, 0), item_span);
+    let last = items.next_back().map_or(first, item_span);
+    (first.0, last.1)
+}
+
 /// The items of a sequence the plain parser read, each with the
 /// connectors around it.
 fn with_edges<I>(elems: Vec<Elem<I>>, edges: Edges) -> impl Iterator<Item = (I, Edges)> {
@@ -1141,6 +1479,35 @@ impl<'a> Builder<'a> {
             self.depth += 1;
             match item {
                 Item::Grammar { .. } => {}
+                Item::If { parts, .. } => {
+                    // The parts have no node of their own in the grammar's
+                    // parse: each spans its statements.
+                    for (kind, elems) in parts {
+                        let (lo, hi) = span(&elems);
+                        self.plain_part(t, kind, (lo, hi), elems, construct);
+                    }
+                }
+                Item::While {
+                    condition, body, ..
+                } => {
+                    let range = span(&condition);
+                    self.plain_part(t, ConstructKind::LoopCondition, range, condition, construct);
+                    let range = (body.lo, body.hi);
+                    self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
+                }
+                Item::For { subs, body, .. } => {
+                    self.plain_substitutions(t, subs, construct);
+                    let range = (body.lo, body.hi);
+                    self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
+                }
+                Item::Case { subs, branches, .. } => {
+                    self.plain_substitutions(t, subs, construct);
+                    for branch in branches {
+                        let range = (branch.lo, branch.hi);
+                        let kind = ConstructKind::CaseBranch;
+                        self.plain_part(t, kind, range, branch.elems, construct);
+                    }
+                }
                 Item::Command(cmd) => self.plain_command(t, cmd, construct, edges),
                 Item::Pipeline { lo, hi, elems } => {
                     self.script.constructs.push(Construct {
@@ -1202,7 +1569,15 @@ impl<'a> Builder<'a> {
         };
         let index = self.script.commands.len();
         self.script.commands.push(command);
-        for sub in cmd.subs {
+        self.plain_substitutions(t, cmd.subs, construct);
+        if has_name {
+            self.nested_script(t, index, &Written::Plain { starts: &starts }, construct);
+        }
+    }
+
+    /// The `$(…)` of a statement's words, in source order.
+    fn plain_substitutions(&mut self, t: &ShellText<'a>, subs: Vec<Sub>, construct: ConstructId) {
+        for sub in subs {
             self.script.constructs.push(Construct {
                 kind: ConstructKind::CommandSubstitution,
                 range: t.range(sub.lo, sub.hi),
@@ -1214,9 +1589,25 @@ impl<'a> Builder<'a> {
             self.plain_sequence(t, sub.body, id, Edges::default());
             self.depth -= 2;
         }
-        if has_name {
-            self.nested_script(t, index, &Written::Plain { starts: &starts }, construct);
-        }
+    }
+
+    /// A part of a compound command (`if`'s condition, a loop's body)
+    /// over `range`: a construct of its own holding its statements.
+    fn plain_part(
+        &mut self,
+        t: &ShellText<'a>,
+        kind: ConstructKind,
+        range: (usize, usize),
+        elems: Vec<Elem<Item>>,
+        construct: ConstructId,
+    ) {
+        self.script.constructs.push(Construct {
+            kind,
+            range: t.range(range.0, range.1),
+            parent: Some(construct),
+        });
+        let id = self.script.constructs.len() - 1;
+        self.plain_sequence(t, elems, id, Edges::default());
     }
 }
 
@@ -1272,6 +1663,14 @@ mod tests {
             "x=$(if a; then b; fi) && c",
             "a && if b; then c; elif d; then e; else f; fi || g",
             "if a; then for x in 1 2; do (b $x); done; fi # done",
+            "if a\nthen\n  b\n  # note\nelif c; then d;\nelse\n  e; f\nfi",
+            "for x in $(ls /a) \"$B\" c\ndo\n  echo $x; done; g",
+            "for x in a b; do for y in c; do d $x$y; done; done",
+            "while a | b; do c && d || e; done >/dev/null",
+            "x=$(for a in b; do echo $a; done) && y=\"$(if c; then d; fi)\"",
+            "if a; then b; fi; if c; then d; fi",
+            "if [ -f x ]; then while [ -n \"$y\" ]; do shift; done; fi",
+            "if a; then echo then fi done; fi",
             // Statements with words the plain parser does not read are
             // the grammar's, each by itself.
             "[ -f x ] && a",
@@ -1305,6 +1704,69 @@ mod tests {
             let (plain, fast, full) = models(source);
             assert!(plain, "the plain parser should read {source:?}");
             assert_eq!(fast, full, "{source:?}");
+        }
+    }
+
+    /// How many statements of `elems` (and of the compound commands
+    /// among them) the grammar read.
+    fn grammar_items(elems: &[Elem<Item>]) -> usize {
+        elems
+            .iter()
+            .filter_map(Elem::item)
+            .map(|item| match item {
+                Item::Grammar { .. } => 1,
+                Item::If { parts, .. } => parts.iter().map(|(_, p)| grammar_items(p)).sum(),
+                Item::While {
+                    condition, body, ..
+                } => grammar_items(condition) + grammar_items(&body.elems),
+                Item::For { body, .. } => grammar_items(&body.elems),
+                Item::Case { branches, .. } => {
+                    branches.iter().map(|b| grammar_items(&b.elems)).sum()
+                }
+                Item::Command(_) | Item::Pipeline { .. } => 0,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn compound_commands_are_read_without_the_grammar() {
+        for (source, by_grammar) in [
+            ("if a; then b; else c; fi", 0),
+            ("if a\nthen b\nelif c\nthen d\nfi && e", 0),
+            ("while read -r l; do echo $l; done", 0),
+            ("until a; do b; done", 0),
+            ("for x in a $(b) \"$c\"; do d $x; done", 0),
+            (
+                "if [ -f x ]; then for y in z; do case $y in a) b;; esac; done; fi",
+                1,
+            ),
+            (
+                "case \"$(a)\" in\n  x|'y z') b; c ;;\n  (*.tgz) ;;\n  *) d\nesac",
+                0,
+            ),
+            ("case $x in [ab]) c;; esac", 1),
+            // Read by the grammar as a whole: a redirect or pipe after it,
+            // `for` without `in`, arithmetic loops.
+            ("if a; then b; fi > out", 1),
+            ("while a; do b; done | c", 1),
+            ("for x; do a; done", 1),
+            ("for ((i = 0; i < 3; i++)); do a; done", 1),
+        ] {
+            let t = text(source);
+            let elems = parse(&t).unwrap_or_else(|| panic!("{source:?} should be read"));
+            assert_eq!(grammar_items(&elems), by_grammar, "{source:?}");
+            let (_, fast, full) = models(source);
+            assert_eq!(fast, full, "{source:?}");
+        }
+        // Ill-formed ones are left to the grammar.
+        for source in [
+            "if a; then fi",
+            "if a; b; fi",
+            "while a; done",
+            "for x in a; b; done",
+        ] {
+            let elems = parse(&text(source));
+            assert!(elems.is_none_or(|e| grammar_items(&e) == 1), "{source:?}");
         }
     }
 
