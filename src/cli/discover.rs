@@ -3,6 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::error::CliError;
 
 /// One thing to lint.
@@ -35,6 +37,9 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || name.starts_with("Containerfile.")
 }
 
+/// How many paths make looking them up in parallel worth it.
+const PARALLEL_LOOKUPS: usize = 64;
+
 /// Resolves the command line's paths (`.` when none) into inputs. Files
 /// named explicitly are linted whatever their name; directories are walked.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
@@ -44,13 +49,22 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     } else {
         paths
     };
+    // Each path is looked up on the thread pool when there are many (a
+    // whole repository's files named by a hook or `xargs`): one `stat`
+    // after another is a noticeable part of such a run.
+    let metadata = |path: &PathBuf| (path.as_os_str() != "-").then(|| std::fs::metadata(path));
+    let looked_up: Vec<_> = if paths.len() >= PARALLEL_LOOKUPS {
+        paths.par_iter().map(metadata).collect()
+    } else {
+        paths.iter().map(metadata).collect()
+    };
     let mut found = Discovered::default();
-    for path in paths {
-        if path.as_os_str() == "-" {
+    for (path, meta) in paths.iter().zip(looked_up) {
+        let Some(meta) = meta else {
             found.inputs.push(Input::Stdin);
             continue;
-        }
-        match std::fs::metadata(path) {
+        };
+        match meta {
             Err(source) => found.errors.push(CliError::Read {
                 path: path.clone(),
                 source,
@@ -147,5 +161,56 @@ mod tests {
             tidy(Path::new("/x/./Dockerfile")),
             PathBuf::from("/x/Dockerfile")
         );
+    }
+
+    #[test]
+    fn many_paths_are_looked_up_as_few_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("Dockerfile"), "FROM a\n").unwrap();
+        let mut paths = Vec::new();
+        for i in 0..PARALLEL_LOOKUPS + 6 {
+            let path = dir.path().join(format!("f{}", 99 - i));
+            if i % 10 != 3 {
+                std::fs::write(&path, "FROM a\n").unwrap();
+            }
+            paths.push(path);
+            if i == 20 {
+                paths.push(sub.clone());
+                paths.push(PathBuf::from("-"));
+            }
+        }
+        let errors = |found: &Discovered| -> Vec<String> {
+            found.errors.iter().map(ToString::to_string).collect()
+        };
+        let many = discover(&paths);
+        assert_eq!(many.inputs.len(), paths.len() - 7 - 1 + 1);
+        assert!(many.inputs.contains(&Input::Stdin));
+        assert!(many.inputs.contains(&Input::File(sub.join("Dockerfile"))));
+        // Missing files are reported in the order they were given.
+        let missing: Vec<String> = paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-" && !p.exists())
+            .map(|p| format!("{}", p.display()))
+            .collect();
+        assert_eq!(missing.len(), 7);
+        let reported = errors(&many);
+        assert_eq!(reported.len(), missing.len());
+        for (error, path) in reported.iter().zip(&missing) {
+            assert!(error.contains(path.as_str()), "{error} names {path}");
+        }
+        // The same as one path at a time.
+        let mut one_by_one = Discovered::default();
+        for path in &paths {
+            let found = discover(std::slice::from_ref(path));
+            one_by_one.inputs.extend(found.inputs);
+            one_by_one.errors.extend(found.errors);
+        }
+        one_by_one
+            .inputs
+            .sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        assert_eq!(many.inputs, one_by_one.inputs);
+        assert_eq!(errors(&many), errors(&one_by_one));
     }
 }
