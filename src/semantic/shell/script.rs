@@ -2264,7 +2264,7 @@ mod tests {
     #[test]
     fn kept_parses_give_the_same_model() {
         let texts = [
-            "[ -f x ] && apt-get install -y curl | tee log",
+            "[[ -f x ]] && apt-get install -y curl | tee log",
             "for f in *; do echo \"$f\" >> out; done | sort",
             "case $x in a) b;; esac; $(c `d`)",
         ];

@@ -6,12 +6,12 @@
 //!
 //! It reads `if`, `while`, `until`, `for … in` and `case` too, down to
 //! their parts: each condition, branch and loop body is a command list
-//! read the same way.
+//! read the same way; and the plainest tests (`[ -f x ]`, `[ "$a" = b ]`).
 //!
 //! What it does not read itself it hands to the grammar one statement at
 //! a time: another compound command (`(…)`, `{…}`, `for ((…))`, a `case`
 //! with patterns it does not read, or any of them followed by a redirect
-//! or a pipe) or a statement with words it does not read (`[ … ]`,
+//! or a pipe) or a statement with words it does not read (other tests,
 //! `${A%x}`, `$((…))`, globs in brackets, `!`) is parsed by the grammar
 //! alone, over its span of the script, and walked as the grammar's parse
 //! of the whole script would be. The span is found by a rough scan; the
@@ -47,6 +47,17 @@ pub(super) const MAX_ENTRY_DEPTH: usize = 100;
 const KEYWORDS: [&str; 17] = [
     "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
     "in", "function", "select", "time", "coproc",
+];
+
+/// The operators of `[ OP x ]` read as a unary test.
+const TEST_UNARY: [&[u8]; 23] = [
+    b"-b", b"-c", b"-d", b"-e", b"-f", b"-g", b"-h", b"-k", b"-n", b"-p", b"-r", b"-s", b"-t",
+    b"-u", b"-v", b"-w", b"-x", b"-z", b"-G", b"-L", b"-N", b"-O", b"-S",
+];
+
+/// The operators of `[ x OP y ]` read as a binary test.
+const TEST_BINARY: [&[u8]; 11] = [
+    b"=", b"==", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef",
 ];
 
 /// Commands the grammar reads as an `unset_command`: the statement is left
@@ -1092,6 +1103,9 @@ impl Parser<'_, '_> {
             redirects: Vec::new(),
             subs: Vec::new(),
         };
+        if self.peek() == Some(b'[') && matches!(self.at(1), Some(b' ' | b'\t')) {
+            return self.test_command(cmd);
+        }
         loop {
             let c = self.peek();
             match c {
@@ -1157,6 +1171,59 @@ impl Parser<'_, '_> {
             return None;
         }
         Some(cmd)
+    }
+
+    /// `[ … ]` of one to three words in the shapes the grammar reads as one
+    /// expression (`[ x ]`, `[ -f x ]`, `[ x = y ]`): its name is `[`, its
+    /// arguments the words inside. Any other is left to the grammar.
+    fn test_command(&mut self, mut cmd: Cmd) -> Option<Cmd> {
+        let lo = self.pos;
+        self.pos += 1;
+        let mut segments = Segments::default();
+        unquoted_literal(self.t, lo, lo + 1, &mut segments);
+        cmd.name = Some(Word {
+            lo,
+            hi: lo + 1,
+            segments,
+        });
+        loop {
+            while matches!(self.peek(), Some(b' ' | b'\t')) {
+                self.pos += 1;
+            }
+            if self.peek() == Some(b']') && self.at(1).is_none_or(ends_word) {
+                self.pos += 1;
+                break;
+            }
+            if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) || cmd.args.len() == 3 {
+                return self.unread();
+            }
+            let Some(word) = self.word(&mut cmd.subs) else {
+                return self.unread();
+            };
+            cmd.args.push(word);
+            if !matches!(self.peek(), Some(b' ' | b'\t')) {
+                return self.unread();
+            }
+        }
+        let raw = |w: &Word| self.s.get(w.lo..w.hi).unwrap_or_default();
+        let shape = match cmd.args.as_slice() {
+            [_] => true,
+            [op, _] => TEST_UNARY.contains(&raw(op)),
+            [left, op, _] => !raw(left).starts_with(b"-") && TEST_BINARY.contains(&raw(op)),
+            _ => false,
+        };
+        cmd.hi = self.pos;
+        self.blanks();
+        let ends = match (self.peek(), self.at(1)) {
+            (None | Some(b'\n' | b';' | b')'), _) => true,
+            (Some(b'&' | b'|'), next) => next == self.peek(),
+            _ => false,
+        };
+        if shape && ends {
+            Some(cmd)
+        } else {
+            self.unread()
+        }
     }
 
     /// The end of the digits at the cursor when a redirect operator
@@ -1738,7 +1805,15 @@ mod tests {
             ("for x in a $(b) \"$c\"; do d $x; done", 0),
             (
                 "if [ -f x ]; then for y in z; do case $y in a) b;; esac; done; fi",
-                1,
+                0,
+            ),
+            (
+                "if [ \"$(uname -m)\" = x86_64 ] && [ -n $A ]; then b; fi",
+                0,
+            ),
+            (
+                "[ -f x ] || [[ -f y ]] || [ a != b ] || [ -f x -a -f y ]",
+                3,
             ),
             (
                 "case \"$(a)\" in\n  x|'y z') b; c ;;\n  (*.tgz) ;;\n  *) d\nesac",
