@@ -1112,9 +1112,11 @@ impl Parser<'_, '_> {
                 None | Some(b'\n' | b';' | b'|' | b')') => break,
                 Some(b'&') if self.at(1) != Some(b'>') => break,
                 // The grammar reads a declaration's redirects and arguments
-                // that are no assignments (`export -p`, `export A`) in its
-                // own way: the statement is left to it.
-                Some(_) if declaration && self.assignment_at().is_none() => return self.unread(),
+                // that are neither assignments nor names (`export -p`) in
+                // its own way: the statement is left to it.
+                Some(_) if declaration && self.assignment_at().is_none() && !self.at_name() => {
+                    return self.unread();
+                }
                 Some(b'<' | b'>' | b'&') => self.redirect(&mut cmd, self.pos, None)?,
                 // The grammar reads the `0` of `0<` as a word.
                 Some(b'0') if self.fd_end().is_some() => return None,
@@ -1278,6 +1280,17 @@ impl Parser<'_, '_> {
         let target = self.word(&mut cmd.subs)?;
         cmd.redirects.push(Redir { lo, fd, op, target });
         Some(())
+    }
+
+    /// The cursor is at a word that is a name (`PATH` in `export PATH`).
+    fn at_name(&self) -> bool {
+        let rest = self.s.get(self.pos..).unwrap_or_default();
+        let len = rest.iter().take_while(|&&c| is_name(c)).count();
+        rest.first().is_some_and(|&c| is_name_start(c))
+            && matches!(
+                rest.get(len),
+                None | Some(b' ' | b'\t' | b'\n' | b';' | b'&' | b'|')
+            )
     }
 
     /// The length of the name and whether it is `+=`, when the cursor is
@@ -1796,7 +1809,7 @@ mod tests {
     }
 
     #[test]
-    fn compound_commands_are_read_without_the_grammar() {
+    fn compounds_tests_and_names_are_read_without_the_grammar() {
         for (source, by_grammar) in [
             ("if a; then b; else c; fi", 0),
             ("if a\nthen b\nelif c\nthen d\nfi && e", 0),
@@ -1815,6 +1828,8 @@ mod tests {
                 "[ -f x ] || [[ -f y ]] || [ a != b ] || [ -f x -a -f y ]",
                 3,
             ),
+            // Declarations of names.
+            ("export PATH A_1 B=2; local x && readonly -p", 1),
             (
                 "case \"$(a)\" in\n  x|'y z') b; c ;;\n  (*.tgz) ;;\n  *) d\nesac",
                 0,
