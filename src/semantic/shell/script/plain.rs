@@ -833,13 +833,13 @@ impl Parser<'_, '_> {
     }
 
     /// The statements of a compound command's part: one at least.
-    fn part(&mut self) -> Option<Vec<Elem<Item>>> {
+    fn statements(&mut self) -> Option<Vec<Elem<Item>>> {
         let elems = self.sequence()?;
         elems.iter().any(|e| e.item().is_some()).then_some(elems)
     }
 
-    /// `if`, `while`, `until` or `for … in` whose parts the plain parser
-    /// reads; `None` (and the cursor where it was) for any other, or one
+    /// `if`, `while`, `until`, `for … in` or `case` whose parts the plain
+    /// parser reads; `None` (and the cursor where it was) for any other, or one
     /// the grammar reads with what follows it (a redirect, a pipe).
     fn plain_compound(&mut self) -> Option<Item> {
         let (start, nesting) = (self.pos, self.nesting);
@@ -871,14 +871,14 @@ impl Parser<'_, '_> {
         self.keyword("if")?;
         let mut parts = Vec::new();
         loop {
-            parts.push((ConstructKind::IfCondition, self.part()?));
+            parts.push((ConstructKind::IfCondition, self.statements()?));
             self.keyword("then")?;
-            parts.push((ConstructKind::IfBranch, self.part()?));
+            parts.push((ConstructKind::IfBranch, self.statements()?));
             if self.keyword("elif").is_some() {
                 continue;
             }
             if self.keyword("else").is_some() {
-                parts.push((ConstructKind::IfBranch, self.part()?));
+                parts.push((ConstructKind::IfBranch, self.statements()?));
             }
             self.keyword("fi")?;
             return Some(Item::If {
@@ -892,7 +892,7 @@ impl Parser<'_, '_> {
     fn while_clause(&mut self) -> Option<Item> {
         let lo = self.pos;
         self.keyword("while").or_else(|| self.keyword("until"))?;
-        let condition = self.part()?;
+        let condition = self.statements()?;
         let body = self.do_group()?;
         Some(Item::While {
             lo,
@@ -1053,7 +1053,7 @@ impl Parser<'_, '_> {
     fn do_group(&mut self) -> Option<Part> {
         let lo = self.pos;
         self.keyword("do")?;
-        let elems = self.part()?;
+        let elems = self.statements()?;
         self.keyword("done")?;
         Some(Part {
             lo,
@@ -1751,6 +1751,8 @@ mod tests {
             "if a; then b; fi; if c; then d; fi",
             "if [ -f x ]; then while [ -n \"$y\" ]; do shift; done; fi",
             "if a; then echo then fi done; fi",
+            "case $x in a) b; esac",
+            "case $x in\n a) b;&\n b) c;;&\n *) d;; esac; e",
             // Statements with words the plain parser does not read are
             // the grammar's, each by itself.
             "[ -f x ] && a",
