@@ -571,13 +571,18 @@ impl Parser<'_, '_> {
 
     /// Skips blanks and a comment, not the line break after it.
     fn blanks(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t')) {
-            self.pos += 1;
-        }
+        self.blanks_only();
         if self.peek() == Some(b'#') {
             while !matches!(self.peek(), None | Some(b'\n')) {
                 self.pos += 1;
             }
+        }
+    }
+
+    /// Skips spaces and tabs.
+    fn blanks_only(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
         }
     }
 
@@ -592,7 +597,9 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// Statements up to the end of the text, or to the `)` closing `$(`.
+    /// Statements up to the end of the text, the `)` closing `$(`, a
+    /// keyword closing a compound command's part (`then`, `fi`, `done`…)
+    /// or the `;;` closing a branch of `case`.
     fn sequence(&mut self) -> Option<Vec<Elem<Item>>> {
         let mut elems = Vec::new();
         self.space();
@@ -920,9 +927,7 @@ impl Parser<'_, '_> {
         self.keyword("in")?;
         let mut subs = Vec::new();
         loop {
-            while matches!(self.peek(), Some(b' ' | b'\t')) {
-                self.pos += 1;
-            }
+            self.blanks_only();
             match self.peek()? {
                 b';' => {
                     self.pos += 1;
@@ -1189,9 +1194,7 @@ impl Parser<'_, '_> {
             segments,
         });
         loop {
-            while matches!(self.peek(), Some(b' ' | b'\t')) {
-                self.pos += 1;
-            }
+            self.blanks_only();
             if self.peek() == Some(b']') && self.at(1).is_none_or(ends_word) {
                 self.pos += 1;
                 break;
@@ -1271,9 +1274,7 @@ impl Parser<'_, '_> {
             return None;
         }
         self.pos += len;
-        while matches!(self.peek(), Some(b' ' | b'\t')) {
-            self.pos += 1;
-        }
+        self.blanks_only();
         if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) {
             return None;
         }
