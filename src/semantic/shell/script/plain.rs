@@ -848,25 +848,32 @@ impl Parser<'_, '_> {
     /// `if`, `while`, `until`, `for … in` or `case` whose parts the plain
     /// parser reads; `None` (and the cursor where it was) for any other, or one
     /// the grammar reads with what follows it (a redirect, a pipe).
+    /// Compound commands nested deeper than `$(…)` may be (counted
+    /// together with it) are the grammar's, which bounds its own depth.
     fn plain_compound(&mut self) -> Option<Item> {
-        let (start, nesting) = (self.pos, self.nesting);
-        let item = if self.at_keyword("if") {
-            self.if_clause()
+        let clause: fn(&mut Self) -> Option<Item> = if self.at_keyword("if") {
+            Self::if_clause
         } else if self.at_keyword("while") || self.at_keyword("until") {
-            self.while_clause()
+            Self::while_clause
         } else if self.at_keyword("for") {
-            self.for_clause()
+            Self::for_clause
         } else if self.at_keyword("case") {
-            self.case_clause()
+            Self::case_clause
         } else {
             return None;
         };
+        let (start, nesting) = (self.pos, self.nesting);
+        if nesting >= MAX_NESTING {
+            return None;
+        }
+        self.nesting += 1;
+        let item = clause(self);
+        self.nesting = nesting;
         self.blanks();
         match item {
             Some(item) if self.at_statement_end() => Some(item),
             _ => {
                 self.pos = start;
-                self.nesting = nesting;
                 self.unread_words = false;
                 None
             }
@@ -1851,6 +1858,13 @@ mod tests {
             let (_, fast, full) = models(source);
             assert_eq!(fast, full, "{source:?}");
         }
+        // Nested deeper than `$(…)` may be, the inner ones are the
+        // grammar's; the model is the same.
+        let deep = format!("{}a{}", "if b; then ".repeat(12), "; fi".repeat(12));
+        let elems = parse(&text(&deep)).expect("read");
+        assert_eq!(grammar_items(&elems), 1);
+        let (_, fast, full) = models(&deep);
+        assert_eq!(fast, full);
         // Ill-formed ones are left to the grammar.
         for source in [
             "if a; then fi",
