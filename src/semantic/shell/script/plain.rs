@@ -729,10 +729,10 @@ impl Parser<'_, '_> {
     /// the `{` after `name()`.
     fn function_body(&self) -> Option<usize> {
         let rest = self.s.get(self.pos..)?;
-        if !rest.first().copied().is_some_and(is_name_start) {
+        let name = self.name_len(self.pos);
+        if name == 0 {
             return None;
         }
-        let name = rest.iter().take_while(|&&c| is_name(c)).count();
         let blanks = |at: usize, line_breaks: bool| {
             at + rest
                 .get(at..)
@@ -920,13 +920,8 @@ impl Parser<'_, '_> {
         let lo = self.pos;
         self.keyword("for")?;
         self.blanks();
-        let name = self
-            .s
-            .get(self.pos..)?
-            .iter()
-            .take_while(|&&c| is_name(c))
-            .count();
-        if !self.peek().is_some_and(is_name_start) || !matches!(self.at(name), Some(b' ' | b'\t')) {
+        let name = self.name_len(self.pos);
+        if name == 0 || !matches!(self.at(name), Some(b' ' | b'\t')) {
             return None;
         }
         self.pos += name;
@@ -1292,27 +1287,31 @@ impl Parser<'_, '_> {
 
     /// The cursor is at a word that is a name (`PATH` in `export PATH`).
     fn at_name(&self) -> bool {
-        let rest = self.s.get(self.pos..).unwrap_or_default();
-        let len = rest.iter().take_while(|&&c| is_name(c)).count();
-        rest.first().is_some_and(|&c| is_name_start(c))
+        let len = self.name_len(self.pos);
+        len > 0
             && matches!(
-                rest.get(len),
+                self.at(len),
                 None | Some(b' ' | b'\t' | b'\n' | b';' | b'&' | b'|')
             )
+    }
+
+    /// The length of the name (`[A-Za-z_][A-Za-z0-9_]*`) starting at `at`;
+    /// 0 when none does.
+    fn name_len(&self, at: usize) -> usize {
+        let rest = self.s.get(at..).unwrap_or_default();
+        if !rest.first().copied().is_some_and(is_name_start) {
+            return 0;
+        }
+        rest.iter().take_while(|&&c| is_name(c)).count()
     }
 
     /// The length of the name and whether it is `+=`, when the cursor is
     /// at `NAME=` or `NAME+=`.
     fn assignment_at(&self) -> Option<(usize, bool)> {
-        if !self.peek().is_some_and(is_name_start) {
+        let len = self.name_len(self.pos);
+        if len == 0 {
             return None;
         }
-        let len = self
-            .s
-            .get(self.pos..)?
-            .iter()
-            .take_while(|&&c| is_name(c))
-            .count();
         match (self.at(len), self.at(len + 1)) {
             (Some(b'='), _) => Some((len, false)),
             (Some(b'+'), Some(b'=')) => Some((len, true)),
@@ -1467,13 +1466,8 @@ impl Parser<'_, '_> {
             }
             b'{' => {
                 let start = lo + 2;
-                let len = self
-                    .s
-                    .get(start..)?
-                    .iter()
-                    .take_while(|&&c| is_name(c))
-                    .count();
-                if len == 0 || !is_name_start(self.s[start]) {
+                let len = self.name_len(start);
+                if len == 0 {
                     return self.unread();
                 }
                 let rest = self.s.get(start + len..)?;
@@ -1488,12 +1482,7 @@ impl Parser<'_, '_> {
                 (start, start + len)
             }
             c if is_name_start(c) => {
-                let len = self
-                    .s
-                    .get(lo + 1..)?
-                    .iter()
-                    .take_while(|&&c| is_name(c))
-                    .count();
+                let len = self.name_len(lo + 1);
                 self.pos = lo + 1 + len;
                 (lo + 1, self.pos)
             }
