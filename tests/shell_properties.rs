@@ -339,3 +339,44 @@ proptest! {
         prop_assert_eq!(fast, full, "{:?}", source);
     }
 }
+
+/// A command of a few words for `plain_parser_agrees_on_lists_of_pipelines`,
+/// at times with a redirect.
+fn list_command() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        4 => prop::sample::select(vec!["a", "b $V", "-f", "\"q x\"", "$(a | b)", "c=d", "[ -f x ]"]),
+        1 => script_token(),
+    ];
+    let redirect = prop::sample::select(vec!["", "", "", " 2>&1", " >f", " 2>/dev/null", " <in"]);
+    (prop::collection::vec(word, 1..4), redirect)
+        .prop_map(|(words, redirect)| words.join(" ") + redirect)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// Lists of pipelines, which the grammar may nest otherwise than the
+    /// shell (`a | (b | c && d)`, `(a >x | b) | c`), get the same model
+    /// from both parsers.
+    #[test]
+    fn plain_parser_agrees_on_lists_of_pipelines(
+        list in prop::collection::vec(
+            (
+                prop::collection::vec(list_command(), 1..6),
+                prop::sample::select(vec![" && ", " || ", "; ", "\n", " &&\n  ", " ;\n", ""]),
+            ),
+            1..6,
+        ),
+    ) {
+        use layerlint::semantic::shell::script::parse_with_grammar_only;
+        use layerlint::semantic::shell::{Script, ShellText};
+        let source: String = list
+            .iter()
+            .map(|(stages, separator)| stages.join(" | ") + separator)
+            .collect();
+        let text = ShellText::verbatim(&source, TextRange::from_usize(0, source.len()));
+        let fast = format!("{:#?}", Script::parse(&text));
+        let full = parse_with_grammar_only(|| format!("{:#?}", Script::parse(&text)));
+        prop_assert_eq!(fast, full, "{:?}", source);
+    }
+}

@@ -894,18 +894,18 @@ impl<'a> Builder<'a> {
                 // Redirects after the pipeline (`a && b | c >out` is read as
                 // `(a && b | c) >out`) are the last command's.
                 let end = redirects.map_or(node.end_byte(), |r| r.end_byte());
-                let id = self.construct_at(
-                    t,
-                    ConstructKind::Pipeline,
-                    node.start_byte(),
-                    end,
-                    construct,
-                );
-                let mut elems = self.elems(t, &children(node));
+                let mut elems = self.pipeline_elems(t, node);
                 if let Some(r) = redirects {
                     attach_redirects(&mut elems, r);
                 }
-                self.sequence_negated(t, &elems, id, edges, negated);
+                self.pipelines(
+                    t,
+                    &elems,
+                    (node.start_byte(), end),
+                    construct,
+                    edges,
+                    negated,
+                );
             }
             "subshell" | "compound_statement" => {
                 let kind = if node.kind() == "subshell" {
@@ -1048,6 +1048,89 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The items and operators of the pipeline `node`, with the lists
+    /// and pipelines the grammar nests in it flattened. It may read
+    /// `a | b | c && d` as `a | (b | c && d)`, `a | b 2>&1 | c` as
+    /// `(a | b) 2>&1 | c` and `a && b 2>&1 | c` as `(a && b) 2>&1 | c`;
+    /// the redirect is the last command's.
+    fn pipeline_elems<'n>(&mut self, t: &ShellText<'a>, node: Node<'n>) -> Vec<Elem<TreeItem<'n>>> {
+        fn flatten<'a, 'n>(
+            this: &mut Builder<'a>,
+            t: &ShellText<'a>,
+            node: Node<'n>,
+            out: &mut Vec<Elem<TreeItem<'n>>>,
+        ) {
+            for child in children(node) {
+                let body = child
+                    .child_by_field_name("body")
+                    .filter(|_| child.kind() == "redirected_statement")
+                    .filter(|b| matches!(b.kind(), "pipeline" | "list"))
+                    .filter(|_| {
+                        !children(child)
+                            .iter()
+                            .any(|c| c.kind() == "heredoc_redirect")
+                    });
+                if child.is_named() && matches!(child.kind(), "pipeline" | "list") {
+                    flatten(this, t, child, out);
+                } else if let Some(body) = body {
+                    let from = out.len();
+                    flatten(this, t, body, out);
+                    attach_redirects(&mut out[from..], child);
+                } else {
+                    this.push_elem(t, child, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        flatten(self, t, node, &mut out);
+        out
+    }
+
+    /// Walks `elems`, the flattened items of a pipeline node spanning
+    /// `whole`, into `construct` as the shell groups them: `|` binds
+    /// tighter than `&&` and `||`, so each run of commands joined by pipes
+    /// is a pipeline of its own.
+    fn pipelines(
+        &mut self,
+        t: &ShellText<'a>,
+        elems: &[Elem<TreeItem<'_>>],
+        whole: (usize, usize),
+        construct: ConstructId,
+        edges: Edges,
+        negated: bool,
+    ) {
+        let splits = |e: &Elem<TreeItem<'_>>| matches!(e, Elem::Op(Connector::And | Connector::Or));
+        if !elems.iter().any(splits) {
+            let id = self.construct_at(t, ConstructKind::Pipeline, whole.0, whole.1, construct);
+            self.sequence_negated(t, elems, id, edges, negated);
+            return;
+        }
+        let mut before = edges.before;
+        for run in elems.split_inclusive(splits) {
+            let (run, after) = match run.split_last() {
+                Some((Elem::Op(op), rest)) if splits(&Elem::Op(*op)) => (rest, Some(*op)),
+                _ => (run, edges.after),
+            };
+            let run_edges = Edges { before, after };
+            let mut items = run.iter().filter_map(Elem::item);
+            match (items.next(), items.next_back()) {
+                (Some((first, _)), Some((last, redirects))) => {
+                    let hi = redirects.map_or(last.end_byte(), |r| r.end_byte());
+                    let id = self.construct_at(
+                        t,
+                        ConstructKind::Pipeline,
+                        first.start_byte(),
+                        hi,
+                        construct,
+                    );
+                    self.sequence_negated(t, run, id, run_edges, negated);
+                }
+                _ => self.sequence_negated(t, run, construct, run_edges, negated),
+            }
+            before = after;
+        }
+    }
+
     /// A sequence whose commands are all negated when `negated`.
     fn sequence_negated(
         &mut self,
@@ -1141,16 +1224,10 @@ impl<'a> Builder<'a> {
                 self.sequence_negated(t, &elems, construct, edges, negated);
             }
             None if body.kind() == "pipeline" => {
-                let id = self.construct_at(
-                    t,
-                    ConstructKind::Pipeline,
-                    body.start_byte(),
-                    node.end_byte(),
-                    construct,
-                );
-                let mut elems = self.elems(t, &children(body));
+                let mut elems = self.pipeline_elems(t, body);
                 attach_redirects(&mut elems, node);
-                self.sequence_negated(t, &elems, id, edges, negated);
+                let whole = (body.start_byte(), node.end_byte());
+                self.pipelines(t, &elems, whole, construct, edges, negated);
             }
             None => self.item(t, body, Some(node), construct, edges, negated),
             Some((op, rest, pipeline)) => {
@@ -2418,6 +2495,19 @@ mod tests {
             assert_eq!(format!("{model:?}"), format!("{plain:?}"), "{source:?}");
             model
         }
+        fn pipelines(s: &Script<'_>) -> Vec<String> {
+            let ids = 0..s.constructs.len();
+            ids.filter(|&i| s.constructs[i].kind == ConstructKind::Pipeline)
+                .map(|i| {
+                    let names = s.commands.iter().filter(|c| c.construct == i);
+                    let names: Vec<_> = names
+                        .filter_map(|c| c.name.as_ref())
+                        .map(|n| &*n.raw)
+                        .collect();
+                    format!("{} {:?}", names.join(" "), s.constructs[i].range.as_usize())
+                })
+                .collect()
+        }
         // A word split after a parameter is one word again, as a name, an
         // argument and a redirect target; a nested script still parses.
         let s = grammar("a/$V/b-$V.tgz x-$V/y-$V.tgz >o/$V/p-$V.log && sh -c a/$V/b-$V");
@@ -2445,5 +2535,25 @@ mod tests {
         let s = grammar("b | c > out");
         assert_eq!(s.commands[1].redirects.len(), 1);
         assert_eq!(s.constructs[1].range.as_usize(), 0..11);
+        // `|` binds tighter than `&&` and `||`, and a redirect belongs to
+        // its own command, however the grammar nests them: each pipeline
+        // holds its own commands and no other.
+        let s = grammar("a | b | c && d");
+        assert_eq!(pipelines(&s), ["a b c 0..9"]);
+        assert_eq!(s.commands[3].construct, 0);
+        let s = grammar("a | b | c | d && e | f | g && h || i | j");
+        assert_eq!(
+            pipelines(&s),
+            ["a b c d 0..13", "e f g 17..26", "i j 35..40"]
+        );
+        let s = grammar("a >x | b | c");
+        assert_eq!(pipelines(&s), ["a b c 0..12"]);
+        assert_eq!(s.commands[0].redirects.len(), 1);
+        let s = grammar("a && b 2>&1 | c");
+        assert_eq!(pipelines(&s), ["b c 5..15"]);
+        assert_eq!(
+            (s.commands[0].construct, s.commands[1].redirects.len()),
+            (0, 1)
+        );
     }
 }

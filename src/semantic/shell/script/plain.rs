@@ -113,8 +113,6 @@ pub(super) enum Item {
         tree: Tree,
         /// It is a pipeline of three commands or more.
         long_pipeline: bool,
-        /// It is a pipeline with a redirect.
-        redirected_pipeline: bool,
     },
     /// `if` … `fi`: its conditions and branches in source order (an
     /// `elif` adds a condition and a branch, an `else` a branch).
@@ -248,24 +246,13 @@ fn is_name(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-/// The last item of `elems` (before a separator) is a pipeline of three
-/// commands or more.
-fn ends_long_pipeline(elems: &[Elem<Item>]) -> bool {
-    match elems.iter().rev().find_map(Elem::item) {
-        Some(Item::Pipeline { elems: stages, .. }) => stages.len() > 3,
-        Some(Item::Grammar { long_pipeline, .. }) => *long_pipeline,
+/// An item of `elems` is a pipeline of three commands or more.
+fn has_long_pipeline(elems: &[Elem<Item>]) -> bool {
+    elems.iter().filter_map(Elem::item).any(|item| match item {
+        Item::Pipeline { elems: stages, .. } => stages.len() > 3,
+        Item::Grammar { long_pipeline, .. } => *long_pipeline,
         _ => false,
-    }
-}
-
-/// A command of the pipeline `stages` before its last has a redirect.
-fn redirect_before_last(stages: &[Elem<Cmd>]) -> bool {
-    stages
-        .iter()
-        .rev()
-        .skip(1)
-        .filter_map(Elem::item)
-        .any(|cmd| !cmd.redirects.is_empty())
+    })
 }
 
 /// How many commands the pipeline `node` joins, counting those of the
@@ -282,6 +269,20 @@ fn pipeline_commands(node: Node<'_>) -> usize {
         "redirected_statement" => node.named_child(0).map_or(0, pipeline_commands),
         _ => 0,
     }
+}
+
+/// The last command of the statement `node` is one of assignments only
+/// (`a | A=1 B=2`).
+fn ends_with_assignments(node: Node<'_>) -> bool {
+    let mut node = node;
+    while matches!(node.kind(), "pipeline" | "list") {
+        let last = u32::try_from(node.named_child_count().saturating_sub(1)).unwrap_or(u32::MAX);
+        match node.named_child(last) {
+            Some(last) => node = last,
+            None => return false,
+        }
+    }
+    node.kind() == "variable_assignments"
 }
 
 /// The one statement a part's parse holds, when it holds one and no
@@ -605,6 +606,7 @@ impl Parser<'_, '_> {
         self.space();
         while !matches!(self.peek(), None | Some(b')')) && !self.at_closer() && !self.at_case_end()
         {
+            let list = elems.len();
             self.and_or(&mut elems)?;
             self.blanks();
             let semicolon = match self.peek() {
@@ -632,9 +634,11 @@ impl Parser<'_, '_> {
                 return None;
             }
             // After a line break (not after `;`) the grammar may take what
-            // follows a pipeline of three commands or more into it:
-            // `a | b | c` then `d >e` as `a | (b | c d >e)`.
-            if !semicolon && !matches!(self.peek(), None | Some(b')')) && ends_long_pipeline(&elems)
+            // follows a list with a pipeline of three commands or more into
+            // it: `a | b | c` then `d >e` as `a | (b | c d >e)`.
+            if !semicolon
+                && !matches!(self.peek(), None | Some(b')'))
+                && has_long_pipeline(&elems[list..])
             {
                 return None;
             }
@@ -644,7 +648,6 @@ impl Parser<'_, '_> {
 
     /// Pipelines joined by `&&` and `||`.
     fn and_or(&mut self, elems: &mut Vec<Elem<Item>>) -> Option<()> {
-        let first = elems.len();
         loop {
             let (start, nesting) = (self.pos, self.nesting);
             self.unread_words = false;
@@ -659,11 +662,11 @@ impl Parser<'_, '_> {
                 let end = compound_end(self.s, scan_from)?;
                 if self.s.get(end..).is_some_and(redirect_or_pipe_next) {
                     // `{ a; } >out`, `(a) | b`: the grammar reads on to the
-                    // end of the statement. (After `&&` it may read more.)
+                    // end of the statement.
                     let hi = statement_end(self.s, end)?;
-                    self.grammar_statement(hi, &["redirected_statement", "pipeline"], true)?
+                    self.grammar_statement(hi, &["redirected_statement", "pipeline"])?
                 } else {
-                    self.grammar_statement(end, &COMPOUNDS, false)?
+                    self.grammar_statement(end, &COMPOUNDS)?
                 }
             } else if let Some(item) = self.pipeline() {
                 item
@@ -680,32 +683,11 @@ impl Parser<'_, '_> {
                 {
                     return None;
                 }
-                let item = self.grammar_statement(
-                    statement_end(self.s, start)?,
-                    &SIMPLE_STATEMENTS,
-                    false,
-                )?;
+                let item =
+                    self.grammar_statement(statement_end(self.s, start)?, &SIMPLE_STATEMENTS)?;
                 self.unread_words = false;
                 item
             };
-            // The grammar reads `a && b 2>&1 | c` as `(a && b 2>&1) | c`,
-            // and a pipeline it reads alone with a redirect may differ
-            // after `&&` too.
-            let redirected_pipe = match &item {
-                Item::Pipeline { elems: stages, .. } => redirect_before_last(stages),
-                Item::Grammar {
-                    redirected_pipeline,
-                    ..
-                } => *redirected_pipeline,
-                Item::Command(_)
-                | Item::If { .. }
-                | Item::While { .. }
-                | Item::For { .. }
-                | Item::Case { .. } => false,
-            };
-            if elems.len() > first && redirected_pipe {
-                return None;
-            }
             elems.push(Elem::Item(item));
             self.blanks();
             let op = match (self.peek(), self.at(1)) {
@@ -713,12 +695,6 @@ impl Parser<'_, '_> {
                 (Some(b'|'), Some(b'|')) => Connector::Or,
                 _ => return Some(()),
             };
-            // The grammar may take what follows a pipeline of three
-            // commands or more into it: `a * | b | c && d` as
-            // `a * | (b | c && d)`.
-            if ends_long_pipeline(elems) {
-                return None;
-            }
             self.pos += 2;
             elems.push(Elem::Op(op));
             self.space();
@@ -768,35 +744,26 @@ impl Parser<'_, '_> {
 
     /// The statement from the cursor to `hi`, read by the grammar alone:
     /// one of `kinds`, standing by itself (the next thing is a connector
-    /// or the end). `redirected`: it is to be taken as a redirected
-    /// pipeline.
-    fn grammar_statement(&mut self, hi: usize, kinds: &[&str], redirected: bool) -> Option<Item> {
+    /// or the end).
+    fn grammar_statement(&mut self, hi: usize, kinds: &[&str]) -> Option<Item> {
         let lo = self.pos;
         let tree = super::parse_part(self.t.as_str(), lo, hi)?;
-        let (long_pipeline, redirected_pipeline) = {
+        let (long_pipeline, assignments) = {
             let node = only_statement(&tree)?;
             if node.start_byte() != lo || node.end_byte() > hi || !kinds.contains(&node.kind()) {
                 return None;
             }
-            let commands = pipeline_commands(node);
-            let mut cursor = node.walk();
-            let pipeline_redirect = match node.kind() {
-                "pipeline" => node
-                    .named_children(&mut cursor)
-                    .any(|n| n.kind() == "redirected_statement"),
-                "redirected_statement" => {
-                    node.named_child(0).is_some_and(|n| n.kind() == "pipeline")
-                }
-                _ => false,
-            };
-            (commands >= 3, redirected || pipeline_redirect)
+            (pipeline_commands(node) >= 3, ends_with_assignments(node))
         };
         self.pos = hi;
         self.blanks();
+        // The grammar reads on past the line break after `A=1 B=2`.
+        if assignments && matches!(self.peek(), Some(b'\n' | b'#')) {
+            return None;
+        }
         self.at_statement_end().then_some(Item::Grammar {
             tree,
             long_pipeline,
-            redirected_pipeline,
         })
     }
 
@@ -1090,11 +1057,6 @@ impl Parser<'_, '_> {
             hi = next.hi;
             elems.push(Elem::Item(next));
             self.blanks();
-        }
-        // The grammar nests pipelines of three commands or more after a
-        // redirect: `a >x | b | c` as `a >x | (b | c)`.
-        if elems.len() > 3 && redirect_before_last(&elems) {
-            return None;
         }
         Some(Item::Pipeline { lo, hi, elems })
     }
@@ -1779,6 +1741,21 @@ mod tests {
             "a;\n\\x",
             "a\n \\x",
             "a \"x `b | c` y\" | d",
+            // The grammar nests what follows a pipeline of three commands
+            // or more (`a | (b | c && d)`); the model groups them as the
+            // shell does.
+            "a | b | c && d",
+            "a * | b | c && d",
+            "a | b | c || d && e",
+            "a | b | c | d && e | f | g && h; i | j | k && l",
+            "a | b | c && d | e >out",
+            "a && b | c | d && e | f | g && h",
+            "a | [ -f x ] | A=b 2>&1 | a || b",
+            // The grammar nests a pipeline with a redirect before its
+            // last command: `(a >x | b) | c`, `(a && b 2>&1) | c`.
+            "a >x | b | c",
+            "a && b 2>&1 | c",
+            "a | b 2>&1 | c | d || e && f 2>&1 | g | h",
         ] {
             let (plain, fast, full) = models(source);
             assert!(plain, "the plain parser should read {source:?}");
@@ -1869,13 +1846,10 @@ mod tests {
     #[test]
     fn other_scripts_are_left_to_the_grammar() {
         for source in [
-            "a | b | c && d",
             "a | b | c\nd",
             "a | b | c\nd >e",
             "a | b | c 2>&1\nd",
             "a | A=b [ -f x ] | a | a 2>&1\na || b",
-            "a | [ -f x ] | A=b 2>&1 | a || b",
-            "a >x | b | c",
             "A=1 export B=2",
             "a | while read x; do b; done",
             "(a) &",
@@ -1893,8 +1867,6 @@ mod tests {
             "a $(b\n\\x)",
             "cat <<EOF\nx\nEOF",
             "diff <(a) <(b)",
-            "a && b 2>&1 | c",
-            "a * | b | c && d",
             "cat 0<f",
             "a \\ b",
             "a \\\n b",
