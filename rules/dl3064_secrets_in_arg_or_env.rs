@@ -250,6 +250,21 @@ const FORMATS: &[Format] = &[
 ];
 
 /// The kind of credential `value` contains, if any.
+/// The bytes a prefix of [`FORMATS`] starts with.
+const TOKEN_STARTS: [bool; 256] = {
+    let mut starts = [false; 256];
+    let mut f = 0;
+    while f < FORMATS.len() {
+        let mut p = 0;
+        while p < FORMATS[f].prefixes.len() {
+            starts[FORMATS[f].prefixes[p].as_bytes()[0] as usize] = true;
+            p += 1;
+        }
+        f += 1;
+    }
+    starts
+};
+
 fn credential_in(value: &str) -> Option<&'static str> {
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
         return Some("private key");
@@ -263,6 +278,9 @@ fn credential_in(value: &str) -> Option<&'static str> {
             continue;
         }
         let rest = &bytes[at..];
+        if !TOKEN_STARTS[usize::from(bytes[at])] {
+            continue;
+        }
         for (i, format) in FORMATS.iter().enumerate().take(best) {
             let matched = format.prefixes.iter().any(|prefix| {
                 rest.starts_with(prefix.as_bytes())
@@ -456,5 +474,14 @@ mod tests {
             credential_in("xoxb-0123456789ab xoxp-short"),
             Some("Slack token")
         );
+        // Every prefix of the table is found, alone or after a word.
+        for format in super::FORMATS {
+            for prefix in format.prefixes {
+                let token = format!("{prefix}{}", "7".repeat(format.min));
+                assert_eq!(credential_in(&token), Some(format.what), "{token}");
+                let after = format!("key={token}");
+                assert_eq!(credential_in(&after), Some(format.what), "{after}");
+            }
+        }
     }
 }

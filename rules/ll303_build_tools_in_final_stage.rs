@@ -228,6 +228,10 @@ fn toolchain_download(inv: &Invocation) -> Option<(&'static str, TextRange)> {
     }
     inv.args.iter().find_map(|w| {
         let v = w.value.as_ref();
+        // Shorter than the shortest address below.
+        if v.len() < "sh.rustup.rs".len() {
+            return None;
+        }
         if v.contains("sh.rustup.rs") || v.contains("static.rust-lang.org/rustup") {
             Some(("rustup", w.range))
         } else if (v.contains("go.dev/dl/go")
