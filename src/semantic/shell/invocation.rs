@@ -299,6 +299,14 @@ impl Resolved {
     }
 }
 
+/// Word `i` of `command`: its name, then its arguments.
+fn word_of<'s, 'a>(command: &'s Command<'a>, i: usize) -> Option<&'s ShellWord<'a>> {
+    match i {
+        0 => command.name.as_ref(),
+        i => command.args.get(i - 1),
+    }
+}
+
 /// The resolved programs of `commands`, in order; commands whose program
 /// is not known are left out.
 pub(super) fn resolve_all(commands: &[Command<'_>]) -> Vec<Resolved> {
@@ -316,10 +324,7 @@ impl<'s, 'a> Invocation<'s, 'a> {
     }
 
     fn from_resolved(resolved: &Resolved, command: &'s Command<'a>) -> Option<Self> {
-        let word = |i: usize| match i {
-            0 => command.name.as_ref(),
-            i => command.args.get(i - 1),
-        };
+        let word = |i: usize| word_of(command, i);
         Some(Invocation {
             index: resolved.command,
             command,
@@ -349,8 +354,18 @@ impl<'a> Script<'a> {
         &'s self,
         programs: &'s [&'s str],
     ) -> impl Iterator<Item = Invocation<'s, 'a>> {
-        self.invocations()
-            .filter(move |inv| programs.contains(&inv.program()))
+        // The program is checked before an invocation is made: most
+        // commands run none of `programs`.
+        self.resolved.iter().filter_map(move |r| {
+            let command = self.commands.get(r.command)?;
+            let program = word_of(command, r.start)?
+                .static_value()
+                .map(program_basename);
+            if !programs.contains(&program?) {
+                return None;
+            }
+            Invocation::from_resolved(r, command)
+        })
     }
 }
 
