@@ -8,7 +8,9 @@
 //! one that matches decides, and a path is excluded when it or one of its
 //! parent directories matches.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use regex::Regex;
 
@@ -112,6 +114,27 @@ pub struct PatternMatcher {
     prefix_only_exceptions: bool,
 }
 
+/// How many compiled patterns [`compiled`] keeps.
+const COMPILED_KEPT: usize = 1024;
+
+/// `source` compiled, from a process-wide cache: many `.dockerignore`
+/// files of a repository share their patterns (`**/*.md`, `**/.git`), and
+/// compiling one costs more than linting a small Dockerfile.
+fn compiled(source: &str) -> Result<Regex, regex::Error> {
+    static COMPILED: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Mutex::default);
+    let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(regex) = lock().get(source) {
+        return Ok(regex.clone());
+    }
+    let regex = Regex::new(source)?;
+    let mut kept = lock();
+    if kept.len() < COMPILED_KEPT {
+        kept.insert(source.to_owned(), regex.clone());
+    }
+    Ok(regex)
+}
+
 impl PatternMatcher {
     /// Builds a matcher from `(line, pattern)` pairs as `patternmatcher.New`
     /// does (trim, skip blanks, `Clean`, `!`, syntax check), and compiles
@@ -150,7 +173,7 @@ impl PatternMatcher {
             let (match_type, go_regex) = goregex::compile(&text);
             let regex = if match_type == MatchType::Regex {
                 let rust = goregex::translate(&go_regex).map_err(&error)?;
-                Some(Regex::new(&rust).map_err(|e| error(e.to_string()))?)
+                Some(compiled(&rust).map_err(|e| error(e.to_string()))?)
             } else {
                 None
             };
