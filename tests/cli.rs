@@ -475,6 +475,66 @@ fn output_file() {
     );
 }
 
+/// In one run over many directories, each file gets the configuration
+/// of its own directory, however its path names that directory.
+#[test]
+fn each_file_gets_its_directorys_configuration() {
+    let dir = tempdir();
+    let text = "FROM alpine:3.20\nWORKDIR app\nCMD npm start\n";
+    for name in [
+        "Dockerfile",
+        "a/Dockerfile",
+        "a/b/Dockerfile",
+        "c/Dockerfile",
+    ] {
+        write(dir.path(), name, text);
+    }
+    write(dir.path(), "a/.layerlint.yaml", "select: [DL3000]\n");
+    write(dir.path(), "a/b/.layerlint.yaml", "select: [DL3025]\n");
+    let paths = [
+        "Dockerfile",
+        "a/Dockerfile",
+        "a/b/Dockerfile",
+        "c/Dockerfile",
+        "c/../a/b/Dockerfile",
+        "a/b/../../Dockerfile",
+    ];
+    let mut args = vec!["check", "--format", "gnu"];
+    args.extend(paths);
+    let run = layerlint(dir.path(), &args);
+    let codes = |path: &str| -> Vec<&str> {
+        let prefix = format!("{path}:");
+        let lines = run.stdout.lines().filter(|l| l.starts_with(&prefix));
+        let mut codes: Vec<&str> = lines
+            .filter_map(|l| l.split('[').nth(1)?.split(']').next())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
+    for (path, expected) in [
+        ("Dockerfile", &["DL3000", "DL3025"][..]),
+        ("a/Dockerfile", &["DL3000"]),
+        ("a/b/Dockerfile", &["DL3025"]),
+        ("c/Dockerfile", &["DL3000", "DL3025"]),
+        ("c/../a/b/Dockerfile", &["DL3025"]),
+        ("a/b/../../Dockerfile", &["DL3000", "DL3025"]),
+    ] {
+        assert_eq!(codes(path), expected, "{path}: {}", run.stdout);
+    }
+    // From below: `..` leads out of `a/b` and `a`, and out of their
+    // configuration.
+    let below = layerlint(
+        &dir.path().join("a/b"),
+        &["check", "--format", "gnu", "../../Dockerfile"],
+    );
+    assert!(
+        below.stdout.contains("[DL3000]") && below.stdout.contains("[DL3025]"),
+        "{}",
+        below.stdout
+    );
+}
+
 #[test]
 fn configuration_files_are_found_and_checked() {
     let dir = tempdir();

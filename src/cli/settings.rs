@@ -4,7 +4,8 @@
 //! found by walking up from each file; or `--config`; none with
 //! `--no-config`), with the command line's options applied on top.
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use std::collections::{HashMap, HashSet};
@@ -46,6 +47,10 @@ pub struct SettingsSource {
     cache: ConfigCache,
     /// The settings made so far, by configuration and per-file ignores.
     settings: Mutex<SettingsByConfig>,
+    /// The configuration for each directory of a linted file, as the
+    /// file's path names it: making it absolute and looking it up costs
+    /// more than linting a small file.
+    by_parent: Mutex<HashMap<OsString, Arc<Config>>>,
     /// Configuration files whose warnings were printed.
     warned: Mutex<HashSet<PathBuf>>,
     /// The current directory, read once: relative paths are made absolute
@@ -116,6 +121,7 @@ impl SettingsSource {
             overrides,
             cache,
             settings: Mutex::default(),
+            by_parent: Mutex::default(),
             warned: Mutex::new(HashSet::new()),
             cwd: std::env::current_dir().ok(),
         };
@@ -172,13 +178,27 @@ impl SettingsSource {
     fn config_for(&self, path: Option<&Path>) -> Result<Arc<Config>, CliError> {
         let config = match path {
             Some(p) => {
-                // Joining leaves an absolute `p` as it is.
-                let joined = self
-                    .cwd
-                    .as_ref()
-                    .map_or_else(|| p.to_path_buf(), |cwd| cwd.join(p));
-                let absolute = std::path::absolute(&joined).unwrap_or(joined);
-                self.cache.for_file(&absolute)?
+                let parent = p.parent().unwrap_or_else(|| Path::new("")).as_os_str();
+                let lock = || {
+                    self.by_parent
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                };
+                let known = lock().get(parent).cloned();
+                match known {
+                    Some(config) => config,
+                    None => {
+                        // Joining leaves an absolute `p` as it is.
+                        let joined = self
+                            .cwd
+                            .as_ref()
+                            .map_or_else(|| p.to_path_buf(), |cwd| cwd.join(p));
+                        let absolute = std::path::absolute(&joined).unwrap_or(joined);
+                        let config = self.cache.for_file(&without_dot_dot(&absolute))?;
+                        lock().insert(parent.to_os_string(), Arc::clone(&config));
+                        config
+                    }
+                }
             }
             None => {
                 let here = self.cwd.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -199,4 +219,22 @@ impl SettingsSource {
         }
         Ok(config)
     }
+}
+
+/// `path` with each `..` taken with the name before it, as the user reads
+/// it: configuration is looked up from `a/b/../../Dockerfile`'s own
+/// directory, not from `a/b` on the way up.
+fn without_dot_dot(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
