@@ -1061,18 +1061,9 @@ impl<'a> Builder<'a> {
             out: &mut Vec<Elem<TreeItem<'n>>>,
         ) {
             for child in children(node) {
-                let body = child
-                    .child_by_field_name("body")
-                    .filter(|_| child.kind() == "redirected_statement")
-                    .filter(|b| matches!(b.kind(), "pipeline" | "list"))
-                    .filter(|_| {
-                        !children(child)
-                            .iter()
-                            .any(|c| c.kind() == "heredoc_redirect")
-                    });
                 if child.is_named() && matches!(child.kind(), "pipeline" | "list") {
                     flatten(this, t, child, out);
-                } else if let Some(body) = body {
+                } else if let Some(body) = redirected_list(child) {
                     let from = out.len();
                     flatten(this, t, body, out);
                     attach_redirects(&mut out[from..], child);
@@ -2098,6 +2089,20 @@ impl Written<'_, '_> {
             .find(|c| c.kind() == "heredoc_body")?;
         Some((body, children(*last).iter().any(|c| c.kind() == "<<-")))
     }
+}
+
+/// The pipeline or list `node` redirects, when it is a redirected
+/// statement of one without a heredoc.
+fn redirected_list(node: Node<'_>) -> Option<Node<'_>> {
+    if node.kind() != "redirected_statement"
+        || children(node)
+            .iter()
+            .any(|c| c.kind() == "heredoc_redirect")
+    {
+        return None;
+    }
+    node.child_by_field_name("body")
+        .filter(|body| matches!(body.kind(), "pipeline" | "list"))
 }
 
 /// Gives the redirects of `redirected` to the last item of `elems` that
