@@ -363,7 +363,7 @@ proptest! {
         list in prop::collection::vec(
             (
                 prop::collection::vec(list_command(), 1..6),
-                prop::sample::select(vec![" && ", " || ", "; ", "\n", " &&\n  ", " ;\n", ""]),
+                prop::sample::select(vec![" && ", " || ", "; ", "\n", " &&\n  ", " ;\n", " "]),
             ),
             1..6,
         ),

@@ -271,9 +271,9 @@ fn pipeline_commands(node: Node<'_>) -> usize {
     }
 }
 
-/// The last command of the statement `node` is one of assignments only
-/// (`a | A=1 B=2`).
-fn ends_with_assignments(node: Node<'_>) -> bool {
+/// The last command of the statement `node` has no name: it is one of
+/// assignments (`a | A=1 B=2`) or redirects (`a | >f >g`) only.
+fn ends_without_name(node: Node<'_>) -> bool {
     let mut node = node;
     while matches!(node.kind(), "pipeline" | "list") {
         let last = u32::try_from(node.named_child_count().saturating_sub(1)).unwrap_or(u32::MAX);
@@ -282,7 +282,12 @@ fn ends_with_assignments(node: Node<'_>) -> bool {
             None => return false,
         }
     }
-    node.kind() == "variable_assignments"
+    match node.kind() {
+        "variable_assignments" => true,
+        "command" => node.child_by_field_name("name").is_none(),
+        "redirected_statement" => node.child_by_field_name("body").is_none(),
+        _ => false,
+    }
 }
 
 /// The one statement a part's parse holds, when it holds one and no
@@ -748,17 +753,18 @@ impl Parser<'_, '_> {
     fn grammar_statement(&mut self, hi: usize, kinds: &[&str]) -> Option<Item> {
         let lo = self.pos;
         let tree = super::parse_part(self.t.as_str(), lo, hi)?;
-        let (long_pipeline, assignments) = {
+        let (long_pipeline, nameless) = {
             let node = only_statement(&tree)?;
             if node.start_byte() != lo || node.end_byte() > hi || !kinds.contains(&node.kind()) {
                 return None;
             }
-            (pipeline_commands(node) >= 3, ends_with_assignments(node))
+            (pipeline_commands(node) >= 3, ends_without_name(node))
         };
         self.pos = hi;
         self.blanks();
-        // The grammar reads on past the line break after `A=1 B=2`.
-        if assignments && matches!(self.peek(), Some(b'\n' | b'#')) {
+        // The grammar reads on past the line break after `A=1 B=2` or
+        // `>f >g`, for the command's name.
+        if nameless && matches!(self.peek(), Some(b'\n' | b'#')) {
             return None;
         }
         self.at_statement_end().then_some(Item::Grammar {
@@ -1850,6 +1856,9 @@ mod tests {
             "a | b | c\nd >e",
             "a | b | c 2>&1\nd",
             "a | A=b [ -f x ] | a | a 2>&1\na || b",
+            "[ -f x ] | c=d c=d\na",
+            "[ -f x ] | 2>&1 2>&1\na; ",
+            "[ -f x ] | >f >g # c\na",
             "A=1 export B=2",
             "a | while read x; do b; done",
             "(a) &",
