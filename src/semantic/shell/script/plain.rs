@@ -276,11 +276,11 @@ fn pipeline_commands(node: Node<'_>) -> usize {
 fn ends_without_name(node: Node<'_>) -> bool {
     let mut node = node;
     while matches!(node.kind(), "pipeline" | "list") {
-        let last = u32::try_from(node.named_child_count().saturating_sub(1)).unwrap_or(u32::MAX);
-        match node.named_child(last) {
-            Some(last) => node = last,
-            None => return false,
-        }
+        let mut cursor = node.walk();
+        let Some(last) = node.named_children(&mut cursor).last() else {
+            return false;
+        };
+        node = last;
     }
     match node.kind() {
         "variable_assignments" => true,
