@@ -111,7 +111,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
             .clone()
             .or_else(shellcheck::cache::default_root)
     };
-    let contexts = Contexts::new(args.context.clone());
+    // The walks of every build context stay until the process ends, and
+    // the operating system reclaims them then: freeing them one by one
+    // took 10-20 ms at the end of a run over the corpus, with both cores
+    // idle.
+    let contexts = std::mem::ManuallyDrop::new(Contexts::new(args.context.clone()));
     let check_input = |input: &Input| match input {
         Input::Stdin => stdin.as_ref().map(|bytes| {
             let context = contexts.for_stdin()?;
