@@ -56,8 +56,8 @@ const TEST_UNARY: [&[u8]; 23] = [
 ];
 
 /// The operators of `[ x OP y ]` read as a binary test.
-const TEST_BINARY: [&[u8]; 11] = [
-    b"=", b"==", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef",
+const TEST_BINARY: [&[u8]; 12] = [
+    b"=", b"==", b"!=", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef",
 ];
 
 /// Commands the grammar reads as an `unset_command`: the statement is left
@@ -272,21 +272,27 @@ fn pipeline_commands(node: Node<'_>) -> usize {
 }
 
 /// The last command of the statement `node` has no name: it is one of
-/// assignments (`a | A=1 B=2`) or redirects (`a | >f >g`) only.
+/// assignments (`a | A=1 B=2`, `a | A=1 B=2 2>&1`) or redirects
+/// (`a | >f >g`) only.
 fn ends_without_name(node: Node<'_>) -> bool {
     let mut node = node;
-    while matches!(node.kind(), "pipeline" | "list") {
-        let mut cursor = node.walk();
-        let Some(last) = node.named_children(&mut cursor).last() else {
-            return false;
-        };
-        node = last;
-    }
-    match node.kind() {
-        "variable_assignments" => true,
-        "command" => node.child_by_field_name("name").is_none(),
-        "redirected_statement" => node.child_by_field_name("body").is_none(),
-        _ => false,
+    loop {
+        match node.kind() {
+            "pipeline" | "list" => {
+                let mut cursor = node.walk();
+                let Some(last) = node.named_children(&mut cursor).last() else {
+                    return false;
+                };
+                node = last;
+            }
+            "redirected_statement" => match node.child_by_field_name("body") {
+                Some(body) => node = body,
+                None => return true,
+            },
+            "variable_assignments" => return true,
+            "command" => return node.child_by_field_name("name").is_none(),
+            _ => return false,
+        }
     }
 }
 
@@ -1102,6 +1108,8 @@ impl Parser<'_, '_> {
                     self.pos = end;
                     self.redirect(&mut cmd, lo, fd)?;
                 }
+                // `! a` negates `a`.
+                Some(b'!') if cmd.name.is_none() => return self.unread(),
                 Some(_) if cmd.name.is_none() => {
                     if let Some((name_len, append)) = self.assignment_at() {
                         let assign = self.assignment(name_len, append, &mut cmd.subs)?;
@@ -1124,11 +1132,16 @@ impl Parser<'_, '_> {
                         cmd.name = Some(name);
                     }
                 }
-                // The grammar gives the words after a file redirect to it:
-                // the statement is the grammar's.
-                Some(_) if !cmd.redirects.is_empty() => return self.unread(),
                 Some(_) => {
                     let arg = self.word(&mut cmd.subs)?;
+                    // The grammar gives the words after a file redirect to
+                    // it, and the builder takes them back as arguments; it
+                    // splits some of them (`>f a-$V.x` as `a-$` and
+                    // `V.x`): only a quoted string or a plain word is read
+                    // here.
+                    if !cmd.redirects.is_empty() && !self.whole_or_plain(&arg) {
+                        return self.unread();
+                    }
                     cmd.args.push(arg);
                 }
             }
@@ -1183,7 +1196,10 @@ impl Parser<'_, '_> {
         let raw = |w: &Word| self.s.get(w.lo..w.hi).unwrap_or_default();
         let shape = match cmd.args.as_slice() {
             [_] => true,
-            [op, _] => TEST_UNARY.contains(&raw(op)),
+            [op, x] => {
+                TEST_UNARY.contains(&raw(op)) || raw(op) == b"!" && !raw(x).starts_with(b"-")
+            }
+            [not, op, _] if raw(not) == b"!" => TEST_UNARY.contains(&raw(op)),
             [left, op, _] => !raw(left).starts_with(b"-") && TEST_BINARY.contains(&raw(op)),
             _ => false,
         };
@@ -1198,6 +1214,19 @@ impl Parser<'_, '_> {
             Some(cmd)
         } else {
             self.unread()
+        }
+    }
+
+    /// `word` is one quoted string, or letters, digits and `_./-` only.
+    fn whole_or_plain(&self, word: &Word) -> bool {
+        let raw = self.s.get(word.lo..word.hi).unwrap_or_default();
+        match raw {
+            [b'"', inner @ .., b'"'] | [b'\'', inner @ .., b'\''] => {
+                !inner.contains(&raw[0]) && !inner.contains(&b'\\')
+            }
+            _ => raw
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-')),
         }
     }
 
@@ -1328,7 +1357,9 @@ impl Parser<'_, '_> {
         while let Some(c) = self.peek() {
             match c {
                 _ if ends_word(c) => break,
-                b'(' | b'`' | b'{' | b'}' | b'[' | b']' | b'!' => return self.unread(),
+                b'(' | b'`' | b'{' | b'}' | b'[' | b']' => return self.unread(),
+                // `!(…)` is a pattern to the grammar.
+                b'!' if self.at(1) == Some(b'(') => return self.unread(),
                 0..=0x1f | 0x7f => return None,
                 b'\\' => match self.at(1) {
                     // The grammar ends a word at an escaped blank.
@@ -1394,7 +1425,7 @@ impl Parser<'_, '_> {
                     self.dollar(out, subs)?;
                     run = self.pos;
                 }
-                b'`' | b'!' => return self.unread(),
+                b'`' => return self.unread(),
                 0..=0x08 | 0x0b..=0x1f | 0x7f => return None,
                 _ => self.pos += 1,
             }
@@ -1808,8 +1839,17 @@ mod tests {
             ),
             (
                 "[ -f x ] || [[ -f y ]] || [ a != b ] || [ -f x -a -f y ]",
-                3,
+                2,
             ),
+            (
+                "[ ! -d /a ] && [ ! \"$b\" ] && [ \"$A\" != b ] && test ! -e x",
+                0,
+            ),
+            // `!` standing for itself, and negating a command.
+            ("echo \"root:Docker!\" a!b | chpasswd; ! a", 1),
+            // Words after a redirect: the grammar splits some.
+            ("echo >&2 \"error: '$a'\" && a 2>&1 b.c", 0),
+            ("echo >&2 a-$V.x", 1),
             // Declarations of names.
             ("export PATH A_1 B=2; local x && readonly -p", 1),
             (
@@ -1859,6 +1899,7 @@ mod tests {
             "[ -f x ] | c=d c=d\na",
             "[ -f x ] | 2>&1 2>&1\na; ",
             "[ -f x ] | >f >g # c\na",
+            "f() (a) | c=d c=d 2>&1\na",
             "A=1 export B=2",
             "a | while read x; do b; done",
             "(a) &",
