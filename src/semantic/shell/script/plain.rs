@@ -4,15 +4,16 @@
 //! It gives exactly the model the bash grammar's parse gives, in a small
 //! part of the time.
 //!
-//! It reads `if`, `while`, `until`, `for … in` and `case` too, down to
-//! their parts: each condition, branch and loop body is a command list
-//! read the same way; and the plainest tests (`[ -f x ]`, `[ "$a" = b ]`).
+//! It reads `if`, `while`, `until`, `for … in`, `case`, `{ …; }` and
+//! `( … )` too, down to their parts: each condition, branch, loop body and
+//! group is a command list read the same way; and the plainest tests
+//! (`[ -f x ]`, `[ ! -d x ]`, `[ "$a" != b ]`).
 //!
 //! What it does not read itself it hands to the grammar one statement at
-//! a time: another compound command (`(…)`, `{…}`, `for ((…))`, a `case`
-//! with patterns it does not read, or any of them followed by a redirect
-//! or a pipe) or a statement with words it does not read (other tests,
-//! `${A%x}`, `$((…))`, globs in brackets, `!`) is parsed by the grammar
+//! a time: another compound command (`for ((…))`, a `case` with patterns
+//! it does not read, or any compound command followed by a redirect or a
+//! pipe) or a statement with words it does not read (other tests,
+//! `${A%x}`, `$((…))`, globs in brackets, `! a`) is parsed by the grammar
 //! alone, over its span of the script, and walked as the grammar's parse
 //! of the whole script would be. The span is found by a rough scan; the
 //! grammar's parse must hold exactly one statement there, without errors.
@@ -134,6 +135,14 @@ pub(super) enum Item {
         hi: usize,
         subs: Vec<Sub>,
         body: Part,
+    },
+    /// `{ …; }` or `( … )`, standing by itself (no redirect or pipe
+    /// after it).
+    Group {
+        lo: usize,
+        hi: usize,
+        kind: ConstructKind,
+        elems: Vec<Elem<Item>>,
     },
     /// `case WORD in` … `esac`, with the `$(…)` of its word.
     Case {
@@ -806,11 +815,45 @@ impl Parser<'_, '_> {
         self.peek() == Some(b';') && matches!(self.at(1), Some(b';' | b'&'))
     }
 
-    /// The cursor is at a keyword that ends a compound command's part.
+    /// The cursor is at a keyword that ends a compound command's part, or
+    /// the `}` ending a group.
     fn at_closer(&self) -> bool {
-        self.peek()
-            .is_some_and(|c| matches!(c, b't' | b'e' | b'f' | b'd'))
-            && CLOSERS.iter().any(|k| self.at_keyword(k))
+        match self.peek() {
+            Some(b't' | b'e' | b'f' | b'd') => CLOSERS.iter().any(|k| self.at_keyword(k)),
+            Some(b'}') => self.at_keyword("}"),
+            _ => false,
+        }
+    }
+
+    /// The cursor is at `{ ` or at `(` (not `((`, which is arithmetic).
+    fn at_group(&self) -> bool {
+        match (self.peek(), self.at(1)) {
+            (Some(b'{'), Some(b' ' | b'\t' | b'\n')) => true,
+            (Some(b'('), next) => next != Some(b'('),
+            _ => false,
+        }
+    }
+
+    /// `{ …; }` or `( … )`.
+    fn group(&mut self) -> Option<Item> {
+        let lo = self.pos;
+        let (kind, close) = if self.peek() == Some(b'{') {
+            (ConstructKind::Group, b'}')
+        } else {
+            (ConstructKind::Subshell, b')')
+        };
+        self.pos += 1;
+        let elems = self.statements()?;
+        if self.peek() != Some(close) || close == b'}' && !self.at_keyword("}") {
+            return None;
+        }
+        self.pos += 1;
+        Some(Item::Group {
+            lo,
+            hi: self.pos,
+            kind,
+            elems,
+        })
     }
 
     /// Reads keyword `k` at the cursor.
@@ -838,6 +881,8 @@ impl Parser<'_, '_> {
             Self::for_clause
         } else if self.at_keyword("case") {
             Self::case_clause
+        } else if self.at_group() {
+            Self::group
         } else {
             return None;
         };
@@ -1511,6 +1556,7 @@ fn item_span(item: &Item) -> (usize, usize) {
         | Item::If { lo, hi, .. }
         | Item::While { lo, hi, .. }
         | Item::For { lo, hi, .. }
+        | Item::Group { lo, hi, .. }
         | Item::Case { lo, hi, .. } => (*lo, *hi),
         Item::Grammar { tree, .. } => {
             only_statement(tree).map_or((0, 0), |n| (n.start_byte(), n.end_byte()))
@@ -1575,6 +1621,22 @@ impl<'a> Builder<'a> {
                     self.plain_substitutions(t, subs, construct);
                     let range = (body.lo, body.hi);
                     self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
+                }
+                Item::Group {
+                    lo,
+                    hi,
+                    kind,
+                    elems,
+                } => {
+                    // The statements inside sit where the group sits: they
+                    // take its connectors.
+                    self.script.constructs.push(Construct {
+                        kind,
+                        range: t.range(lo, hi),
+                        parent: Some(construct),
+                    });
+                    let id = self.script.constructs.len() - 1;
+                    self.plain_sequence(t, elems, id, edges);
                 }
                 Item::Case { subs, branches, .. } => {
                     self.plain_substitutions(t, subs, construct);
@@ -1813,6 +1875,7 @@ mod tests {
                     condition, body, ..
                 } => grammar_items(condition) + grammar_items(&body.elems),
                 Item::For { body, .. } => grammar_items(&body.elems),
+                Item::Group { elems, .. } => grammar_items(elems),
                 Item::Case { branches, .. } => {
                     branches.iter().map(|b| grammar_items(&b.elems)).sum()
                 }
@@ -1857,6 +1920,9 @@ mod tests {
                 0,
             ),
             ("case $x in [ab]) c;; esac", 1),
+            // Groups and subshells.
+            ("{ a; b; } && (cd c && d | e)\n( f )\n{\n g\n}", 0),
+            ("{ a; } >f; (b) | c; (d) 2>&1", 3),
             // Read by the grammar as a whole: a redirect or pipe after it,
             // `for` without `in`, arithmetic loops.
             ("if a; then b; fi > out", 1),
