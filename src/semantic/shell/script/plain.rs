@@ -144,6 +144,13 @@ pub(super) enum Item {
         kind: ConstructKind,
         elems: Vec<Elem<Item>>,
     },
+    /// A compound command with file redirects after it (`done >log`),
+    /// which the model leaves out but for the `$(…)` of their words.
+    Redirected {
+        item: Box<Item>,
+        hi: usize,
+        subs: Vec<Sub>,
+    },
     /// `case WORD in` … `esac`, with the `$(…)` of its word.
     Case {
         lo: usize,
@@ -834,6 +841,39 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// File redirects after a compound command (`done >log 2>&1`), up to
+    /// the end of the statement, with the `$(…)` of their words.
+    fn compound_redirects(&mut self, subs: &mut Vec<Sub>) -> Option<()> {
+        loop {
+            let digits = self.fd_end().map_or(0, |end| end - self.pos);
+            let (op_len, any_fd) = match (self.at(digits), self.at(digits + 1)) {
+                // Heredocs, process substitutions and `<>`.
+                (Some(b'<'), Some(b'<' | b'(' | b'>')) | (Some(b'>'), Some(b'(')) => return None,
+                (Some(b'>'), Some(b'>' | b'&' | b'|')) | (Some(b'<'), Some(b'&')) => (2, true),
+                (Some(b'<' | b'>'), _) => (1, true),
+                (Some(b'&'), Some(b'>')) if self.at(2) == Some(b'>') => (3, false),
+                (Some(b'&'), Some(b'>')) => (2, false),
+                _ => return Some(()),
+            };
+            if digits > 0 && (!any_fd || self.peek() == Some(b'0')) {
+                return None;
+            }
+            self.pos += digits + op_len;
+            self.blanks_only();
+            if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) {
+                return None;
+            }
+            self.word(subs)?;
+            if !matches!(
+                self.peek(),
+                None | Some(b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')')
+            ) {
+                return None;
+            }
+            self.blanks();
+        }
+    }
+
     /// `{ …; }` or `( … )`.
     fn group(&mut self) -> Option<Item> {
         let lo = self.pos;
@@ -894,8 +934,22 @@ impl Parser<'_, '_> {
         let item = clause(self);
         self.nesting = nesting;
         self.blanks();
+        let redirects_at = self.pos;
+        let mut subs = Vec::new();
+        let redirected = item.is_some() && self.compound_redirects(&mut subs).is_some();
         match item {
-            Some(item) if self.at_statement_end() => Some(item),
+            Some(item) if redirected && self.at_statement_end() => {
+                if self.pos == redirects_at {
+                    Some(item)
+                } else {
+                    let hi = self.s[..self.pos].trim_ascii_end().len();
+                    Some(Item::Redirected {
+                        item: Box::new(item),
+                        hi,
+                        subs,
+                    })
+                }
+            }
             _ => {
                 self.pos = start;
                 self.unread_words = false;
@@ -1558,6 +1612,7 @@ fn item_span(item: &Item) -> (usize, usize) {
         | Item::For { lo, hi, .. }
         | Item::Group { lo, hi, .. }
         | Item::Case { lo, hi, .. } => (*lo, *hi),
+        Item::Redirected { item, hi, .. } => (item_span(item).0, *hi),
         Item::Grammar { tree, .. } => {
             only_statement(tree).map_or((0, 0), |n| (n.start_byte(), n.end_byte()))
         }
@@ -1599,69 +1654,80 @@ impl<'a> Builder<'a> {
                 continue;
             }
             self.depth += 1;
-            match item {
-                Item::Grammar { .. } => {}
-                Item::If { parts, .. } => {
-                    // The parts have no node of their own in the grammar's
-                    // parse: each spans its statements.
-                    for (kind, elems) in parts {
-                        let (lo, hi) = span(&elems);
-                        self.plain_part(t, kind, (lo, hi), elems, construct);
-                    }
-                }
-                Item::While {
-                    condition, body, ..
-                } => {
-                    let range = span(&condition);
-                    self.plain_part(t, ConstructKind::LoopCondition, range, condition, construct);
-                    let range = (body.lo, body.hi);
-                    self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
-                }
-                Item::For { subs, body, .. } => {
-                    self.plain_substitutions(t, subs, construct);
-                    let range = (body.lo, body.hi);
-                    self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
-                }
-                Item::Group {
-                    lo,
-                    hi,
-                    kind,
-                    elems,
-                } => {
-                    // The statements inside sit where the group sits: they
-                    // take its connectors.
-                    self.script.constructs.push(Construct {
-                        kind,
-                        range: t.range(lo, hi),
-                        parent: Some(construct),
-                    });
-                    let id = self.script.constructs.len() - 1;
-                    self.plain_sequence(t, elems, id, edges);
-                }
-                Item::Case { subs, branches, .. } => {
-                    self.plain_substitutions(t, subs, construct);
-                    for branch in branches {
-                        let range = (branch.lo, branch.hi);
-                        let kind = ConstructKind::CaseBranch;
-                        self.plain_part(t, kind, range, branch.elems, construct);
-                    }
-                }
-                Item::Command(cmd) => self.plain_command(t, cmd, construct, edges),
-                Item::Pipeline { lo, hi, elems } => {
-                    self.script.constructs.push(Construct {
-                        kind: ConstructKind::Pipeline,
-                        range: t.range(lo, hi),
-                        parent: Some(construct),
-                    });
-                    let id = self.script.constructs.len() - 1;
-                    for (cmd, edges) in with_edges(elems, edges) {
-                        self.depth += 1;
-                        self.plain_command(t, cmd, id, edges);
-                        self.depth -= 1;
-                    }
+            self.plain_item(t, item, construct, edges);
+            self.depth -= 1;
+        }
+    }
+
+    /// Walks one item of a sequence the plain parser read.
+    fn plain_item(&mut self, t: &ShellText<'a>, item: Item, construct: ConstructId, edges: Edges) {
+        match item {
+            Item::Grammar { .. } => {}
+            Item::Redirected { item, subs, .. } => {
+                // As the grammar's walk: the redirects' substitutions
+                // run after the command, in the enclosing construct.
+                self.plain_item(t, *item, construct, edges);
+                self.plain_substitutions(t, subs, construct);
+            }
+            Item::If { parts, .. } => {
+                // The parts have no node of their own in the grammar's
+                // parse: each spans its statements.
+                for (kind, elems) in parts {
+                    let (lo, hi) = span(&elems);
+                    self.plain_part(t, kind, (lo, hi), elems, construct);
                 }
             }
-            self.depth -= 1;
+            Item::While {
+                condition, body, ..
+            } => {
+                let range = span(&condition);
+                self.plain_part(t, ConstructKind::LoopCondition, range, condition, construct);
+                let range = (body.lo, body.hi);
+                self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
+            }
+            Item::For { subs, body, .. } => {
+                self.plain_substitutions(t, subs, construct);
+                let range = (body.lo, body.hi);
+                self.plain_part(t, ConstructKind::LoopBody, range, body.elems, construct);
+            }
+            Item::Group {
+                lo,
+                hi,
+                kind,
+                elems,
+            } => {
+                // The statements inside sit where the group sits: they
+                // take its connectors.
+                self.script.constructs.push(Construct {
+                    kind,
+                    range: t.range(lo, hi),
+                    parent: Some(construct),
+                });
+                let id = self.script.constructs.len() - 1;
+                self.plain_sequence(t, elems, id, edges);
+            }
+            Item::Case { subs, branches, .. } => {
+                self.plain_substitutions(t, subs, construct);
+                for branch in branches {
+                    let range = (branch.lo, branch.hi);
+                    let kind = ConstructKind::CaseBranch;
+                    self.plain_part(t, kind, range, branch.elems, construct);
+                }
+            }
+            Item::Command(cmd) => self.plain_command(t, cmd, construct, edges),
+            Item::Pipeline { lo, hi, elems } => {
+                self.script.constructs.push(Construct {
+                    kind: ConstructKind::Pipeline,
+                    range: t.range(lo, hi),
+                    parent: Some(construct),
+                });
+                let id = self.script.constructs.len() - 1;
+                for (cmd, edges) in with_edges(elems, edges) {
+                    self.depth += 1;
+                    self.plain_command(t, cmd, id, edges);
+                    self.depth -= 1;
+                }
+            }
         }
     }
 
@@ -1865,23 +1931,22 @@ mod tests {
     /// How many statements of `elems` (and of the compound commands
     /// among them) the grammar read.
     fn grammar_items(elems: &[Elem<Item>]) -> usize {
-        elems
-            .iter()
-            .filter_map(Elem::item)
-            .map(|item| match item {
-                Item::Grammar { .. } => 1,
-                Item::If { parts, .. } => parts.iter().map(|(_, p)| grammar_items(p)).sum(),
-                Item::While {
-                    condition, body, ..
-                } => grammar_items(condition) + grammar_items(&body.elems),
-                Item::For { body, .. } => grammar_items(&body.elems),
-                Item::Group { elems, .. } => grammar_items(elems),
-                Item::Case { branches, .. } => {
-                    branches.iter().map(|b| grammar_items(&b.elems)).sum()
-                }
-                Item::Command(_) | Item::Pipeline { .. } => 0,
-            })
-            .sum()
+        elems.iter().filter_map(Elem::item).map(grammar_in).sum()
+    }
+
+    fn grammar_in(item: &Item) -> usize {
+        match item {
+            Item::Grammar { .. } => 1,
+            Item::If { parts, .. } => parts.iter().map(|(_, p)| grammar_items(p)).sum(),
+            Item::While {
+                condition, body, ..
+            } => grammar_items(condition) + grammar_items(&body.elems),
+            Item::For { body, .. } => grammar_items(&body.elems),
+            Item::Group { elems, .. } => grammar_items(elems),
+            Item::Redirected { item, .. } => grammar_in(item),
+            Item::Case { branches, .. } => branches.iter().map(|b| grammar_items(&b.elems)).sum(),
+            Item::Command(_) | Item::Pipeline { .. } => 0,
+        }
     }
 
     #[test]
@@ -1922,10 +1987,14 @@ mod tests {
             ("case $x in [ab]) c;; esac", 1),
             // Groups and subshells.
             ("{ a; b; } && (cd c && d | e)\n( f )\n{\n g\n}", 0),
-            ("{ a; } >f; (b) | c; (d) 2>&1", 3),
-            // Read by the grammar as a whole: a redirect or pipe after it,
-            // `for` without `in`, arithmetic loops.
-            ("if a; then b; fi > out", 1),
+            ("{ a; } >f; (b) | c; (d) 2>&1", 1),
+            // Redirects after a compound command: the model has none.
+            (
+                "if a; then b; fi > out 2>&1 && for x in y; do z; done >>\"$(w)\"",
+                0,
+            ),
+            // Read by the grammar as a whole: a pipe after it, `for`
+            // without `in`, arithmetic loops.
             ("while a; do b; done | c", 1),
             ("for x; do a; done", 1),
             ("for ((i = 0; i < 3; i++)); do a; done", 1),
