@@ -200,6 +200,8 @@ fn script_token() -> impl Strategy<Value = &'static str> {
         "esac",
         ";;",
         "if a; then b; fi",
+        "if ! a $V; then",
+        "while ! a; do",
         "if [ $V ]; then",
         "for x in 1 2; do",
         "while a; do b; done",

@@ -180,6 +180,8 @@ pub(super) struct Cmd {
     redirects: Vec<Redir>,
     /// The `$(…)` in the command's words, in source order.
     subs: Vec<Sub>,
+    /// Where the `!` of `! cmd` is.
+    negated: Option<usize>,
 }
 
 struct Word {
@@ -695,6 +697,8 @@ impl Parser<'_, '_> {
                 } else {
                     self.grammar_statement(end, &COMPOUNDS)?
                 }
+            } else if let Some(item) = self.negated_command() {
+                item
             } else if let Some(item) = self.pipeline() {
                 item
             } else {
@@ -1147,6 +1151,34 @@ impl Parser<'_, '_> {
         })
     }
 
+    /// `! cmd`: a simple command negated, with no pipe after it (the
+    /// grammar negates only the first command of `! a | b`).
+    fn negated_command(&mut self) -> Option<Item> {
+        if self.peek() != Some(b'!') || !matches!(self.at(1), Some(b' ' | b'\t')) {
+            return None;
+        }
+        let start = self.pos;
+        self.pos += 1;
+        self.blanks_only();
+        if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) {
+            self.pos = start;
+            return None;
+        }
+        let cmd = match self.command() {
+            Some(mut cmd) if cmd.name.is_some() => {
+                self.blanks();
+                cmd.negated = Some(start);
+                (!self.at_pipe()).then_some(cmd)
+            }
+            _ => None,
+        };
+        if cmd.is_none() {
+            self.pos = start;
+            self.unread_words = false;
+        }
+        cmd.map(Item::Command)
+    }
+
     fn at_pipe(&self) -> bool {
         self.peek() == Some(b'|') && !matches!(self.at(1), Some(b'|' | b'&'))
     }
@@ -1182,6 +1214,7 @@ impl Parser<'_, '_> {
             args: Vec::new(),
             redirects: Vec::new(),
             subs: Vec::new(),
+            negated: None,
         };
         if self.peek() == Some(b'[') && matches!(self.at(1), Some(b' ' | b'\t')) {
             return self.test_command(cmd);
@@ -1605,7 +1638,14 @@ impl Parser<'_, '_> {
 /// Where the statement `item` starts and ends.
 fn item_span(item: &Item) -> (usize, usize) {
     match item {
-        Item::Command(Cmd { lo, hi, .. })
+        Item::Command(
+            Cmd {
+                negated: Some(lo),
+                hi,
+                ..
+            }
+            | Cmd { lo, hi, .. },
+        )
         | Item::Pipeline { lo, hi, .. }
         | Item::If { lo, hi, .. }
         | Item::While { lo, hi, .. }
@@ -1768,7 +1808,7 @@ impl<'a> Builder<'a> {
             connector_before: edges.before,
             connector_after: edges.after,
             construct,
-            negated: false,
+            negated: cmd.negated.is_some(),
             range: t.range(cmd.lo, cmd.hi),
         };
         let index = self.script.commands.len();
@@ -1974,7 +2014,13 @@ mod tests {
                 0,
             ),
             // `!` standing for itself, and negating a command.
-            ("echo \"root:Docker!\" a!b | chpasswd; ! a", 1),
+            (
+                "echo \"root:Docker!\" a!b | chpasswd; ! a b && ! [ -f x ]",
+                0,
+            ),
+            ("if ! a; then b; fi; while ! c; do d; done", 0),
+            // The grammar negates only the first command of `! a | b`.
+            ("! a | b", 1),
             // Words after a redirect: the grammar splits some.
             ("echo >&2 \"error: '$a'\" && a 2>&1 b.c", 0),
             ("echo >&2 a-$V.x", 1),
