@@ -845,21 +845,24 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// File redirects after a compound command (`done >log 2>&1`), up to
-    /// the end of the statement, with the `$(…)` of their words.
-    fn compound_redirects(&mut self, subs: &mut Vec<Sub>) -> Option<()> {
+    /// File redirects after a compound command (`done >log 2>&1`), with
+    /// the `$(…)` of their words: where the last one ends (the cursor when
+    /// there is none).
+    fn compound_redirects(&mut self, subs: &mut Vec<Sub>) -> Option<usize> {
+        let mut end = self.pos;
         loop {
-            let digits = self.fd_end().map_or(0, |end| end - self.pos);
-            let (op_len, any_fd) = match (self.at(digits), self.at(digits + 1)) {
+            let digits = self.fd_end().map_or(0, |at| at - self.pos);
+            let op_len = match (self.at(digits), self.at(digits + 1)) {
                 // Heredocs, process substitutions and `<>`.
                 (Some(b'<'), Some(b'<' | b'(' | b'>')) | (Some(b'>'), Some(b'(')) => return None,
-                (Some(b'>'), Some(b'>' | b'&' | b'|')) | (Some(b'<'), Some(b'&')) => (2, true),
-                (Some(b'<' | b'>'), _) => (1, true),
-                (Some(b'&'), Some(b'>')) if self.at(2) == Some(b'>') => (3, false),
-                (Some(b'&'), Some(b'>')) => (2, false),
-                _ => return Some(()),
+                (Some(b'>'), Some(b'>' | b'&' | b'|')) | (Some(b'<'), Some(b'&')) => 2,
+                (Some(b'<' | b'>'), _) => 1,
+                (Some(b'&'), Some(b'>')) if self.at(2) == Some(b'>') => 3,
+                (Some(b'&'), Some(b'>')) => 2,
+                _ => return Some(end),
             };
-            if digits > 0 && (!any_fd || self.peek() == Some(b'0')) {
+            // The grammar reads the `0` of `0<` as a word.
+            if digits > 0 && self.peek() == Some(b'0') {
                 return None;
             }
             self.pos += digits + op_len;
@@ -874,6 +877,7 @@ impl Parser<'_, '_> {
             ) {
                 return None;
             }
+            end = self.pos;
             self.blanks();
         }
     }
@@ -940,13 +944,15 @@ impl Parser<'_, '_> {
         self.blanks();
         let redirects_at = self.pos;
         let mut subs = Vec::new();
-        let redirected = item.is_some() && self.compound_redirects(&mut subs).is_some();
-        match item {
-            Some(item) if redirected && self.at_statement_end() => {
-                if self.pos == redirects_at {
+        let redirected = item
+            .is_some()
+            .then(|| self.compound_redirects(&mut subs))
+            .flatten();
+        match (item, redirected) {
+            (Some(item), Some(hi)) if self.at_statement_end() => {
+                if hi == redirects_at {
                     Some(item)
                 } else {
-                    let hi = self.s[..self.pos].trim_ascii_end().len();
                     Some(Item::Redirected {
                         item: Box::new(item),
                         hi,
@@ -2034,11 +2040,13 @@ mod tests {
             // Groups and subshells.
             ("{ a; b; } && (cd c && d | e)\n( f )\n{\n g\n}", 0),
             ("{ a; } >f; (b) | c; (d) 2>&1", 1),
-            // Redirects after a compound command: the model has none.
+            // Redirects after a compound command: the model has none, but
+            // for their substitutions.
             (
                 "if a; then b; fi > out 2>&1 && for x in y; do z; done >>\"$(w)\"",
                 0,
             ),
+            ("if a; then\n  { b; } >f # c\nfi", 0),
             // Read by the grammar as a whole: a pipe after it, `for`
             // without `in`, arithmetic loops.
             ("while a; do b; done | c", 1),
