@@ -249,7 +249,6 @@ const FORMATS: &[Format] = &[
     },
 ];
 
-/// The kind of credential `value` contains, if any.
 /// The bytes a prefix of [`FORMATS`] starts with.
 const TOKEN_STARTS: [bool; 256] = {
     let mut starts = [false; 256];
@@ -265,6 +264,7 @@ const TOKEN_STARTS: [bool; 256] = {
     starts
 };
 
+/// The kind of credential `value` contains, if any.
 fn credential_in(value: &str) -> Option<&'static str> {
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
         return Some("private key");

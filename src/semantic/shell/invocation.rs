@@ -307,6 +307,12 @@ fn word_of<'s, 'a>(command: &'s Command<'a>, i: usize) -> Option<&'s ShellWord<'
     }
 }
 
+/// The basename of the program `name` runs (`apt-get`); empty when it
+/// is not known before the script runs.
+fn program_of<'s>(name: &'s ShellWord<'_>) -> &'s str {
+    name.static_value().map_or("", program_basename)
+}
+
 /// The resolved programs of `commands`, in order; commands whose program
 /// is not known are left out.
 pub(super) fn resolve_all(commands: &[Command<'_>]) -> Vec<Resolved> {
@@ -336,7 +342,7 @@ impl<'s, 'a> Invocation<'s, 'a> {
 
     /// The program's basename (`apt-get`).
     pub fn program(&self) -> &str {
-        self.name.static_value().map_or("", program_basename)
+        program_of(self.name)
     }
 }
 
@@ -358,10 +364,7 @@ impl<'a> Script<'a> {
         // commands run none of `programs`.
         self.resolved.iter().filter_map(move |r| {
             let command = self.commands.get(r.command)?;
-            let program = word_of(command, r.start)?
-                .static_value()
-                .map(program_basename);
-            if !programs.contains(&program?) {
+            if !programs.contains(&program_of(word_of(command, r.start)?)) {
                 return None;
             }
             Invocation::from_resolved(r, command)

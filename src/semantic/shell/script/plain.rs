@@ -761,13 +761,8 @@ impl Parser<'_, '_> {
     /// `if`, `case`, `for`, `while`, `until`, `{` or `(`.
     fn at_compound(&self) -> bool {
         let rest = self.s.get(self.pos..).unwrap_or_default();
-        if rest.first() == Some(&b'(') {
-            // `((…))` is arithmetic.
-            return rest.get(1) != Some(&b'(');
-        }
-        ["if", "case", "for", "while", "until", "{"]
-            .iter()
-            .any(|k| {
+        self.at_group()
+            || ["if", "case", "for", "while", "until"].iter().any(|k| {
                 rest.starts_with(k.as_bytes())
                     && matches!(rest.get(k.len()), Some(b' ' | b'\t' | b'\n'))
             })
@@ -852,25 +847,17 @@ impl Parser<'_, '_> {
         let mut end = self.pos;
         loop {
             let digits = self.fd_end().map_or(0, |at| at - self.pos);
-            let op_len = match (self.at(digits), self.at(digits + 1)) {
-                // Heredocs, process substitutions and `<>`.
-                (Some(b'<'), Some(b'<' | b'(' | b'>')) | (Some(b'>'), Some(b'(')) => return None,
-                (Some(b'>'), Some(b'>' | b'&' | b'|')) | (Some(b'<'), Some(b'&')) => 2,
-                (Some(b'<' | b'>'), _) => 1,
-                (Some(b'&'), Some(b'>')) if self.at(2) == Some(b'>') => 3,
-                (Some(b'&'), Some(b'>')) => 2,
-                _ => return Some(end),
+            // What follows (a heredoc, say) is no statement's end: the
+            // caller gives the statement back.
+            let Some((_, len)) = self.redirect_operator(digits, digits > 0) else {
+                return Some(end);
             };
             // The grammar reads the `0` of `0<` as a word.
             if digits > 0 && self.peek() == Some(b'0') {
                 return None;
             }
-            self.pos += digits + op_len;
-            self.blanks_only();
-            if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) {
-                return None;
-            }
-            self.word(subs)?;
+            self.pos += digits + len;
+            self.redirect_target(subs)?;
             if !matches!(
                 self.peek(),
                 None | Some(b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')')
@@ -1390,20 +1377,7 @@ impl Parser<'_, '_> {
         if fd.is_some() && self.s.get(last.lo..last.hi) == Some(b"-") {
             return None;
         }
-        let (op, len) = match (self.peek()?, self.at(1), self.at(2)) {
-            // Process substitutions and heredocs; the grammar does not
-            // know `<>`.
-            (b'>', Some(b'('), _) | (b'<', Some(b'<' | b'(' | b'>'), _) => return None,
-            (b'>', Some(b'>'), _) => (RedirectOp::Append, 2),
-            (b'>', Some(b'&'), _) => (RedirectOp::DupWrite, 2),
-            (b'>', Some(b'|'), _) => (RedirectOp::Clobber, 2),
-            (b'>', _, _) => (RedirectOp::Write, 1),
-            (b'<', Some(b'&'), _) => (RedirectOp::DupRead, 2),
-            (b'<', _, _) => (RedirectOp::Read, 1),
-            (b'&', Some(b'>'), Some(b'>')) if fd.is_none() => (RedirectOp::AppendAll, 3),
-            (b'&', Some(b'>'), _) if fd.is_none() => (RedirectOp::WriteAll, 2),
-            _ => return None,
-        };
+        let (op, len) = self.redirect_operator(0, fd.is_some())?;
         // `&>` stands apart from the word before it.
         if matches!(op, RedirectOp::WriteAll | RedirectOp::AppendAll)
             && !matches!(self.s.get(self.pos.checked_sub(1)?), Some(b' ' | b'\t'))
@@ -1411,13 +1385,36 @@ impl Parser<'_, '_> {
             return None;
         }
         self.pos += len;
+        let target = self.redirect_target(&mut cmd.subs)?;
+        cmd.redirects.push(Redir { lo, fd, op, target });
+        Some(())
+    }
+
+    /// The redirect operator `k` bytes after the cursor, and its length;
+    /// `None` for none, for process substitutions and heredocs, for `<>`
+    /// (which the grammar does not know) and for `&>` after a descriptor.
+    fn redirect_operator(&self, k: usize, fd: bool) -> Option<(RedirectOp, usize)> {
+        Some(match (self.at(k)?, self.at(k + 1), self.at(k + 2)) {
+            (b'>', Some(b'('), _) | (b'<', Some(b'<' | b'(' | b'>'), _) => return None,
+            (b'>', Some(b'>'), _) => (RedirectOp::Append, 2),
+            (b'>', Some(b'&'), _) => (RedirectOp::DupWrite, 2),
+            (b'>', Some(b'|'), _) => (RedirectOp::Clobber, 2),
+            (b'>', _, _) => (RedirectOp::Write, 1),
+            (b'<', Some(b'&'), _) => (RedirectOp::DupRead, 2),
+            (b'<', _, _) => (RedirectOp::Read, 1),
+            (b'&', Some(b'>'), Some(b'>')) if !fd => (RedirectOp::AppendAll, 3),
+            (b'&', Some(b'>'), _) if !fd => (RedirectOp::WriteAll, 2),
+            _ => return None,
+        })
+    }
+
+    /// The word a redirect's operator, just read, points to.
+    fn redirect_target(&mut self, subs: &mut Vec<Sub>) -> Option<Word> {
         self.blanks_only();
         if self.peek().is_none_or(|c| c == b'#' || ends_word(c)) {
             return None;
         }
-        let target = self.word(&mut cmd.subs)?;
-        cmd.redirects.push(Redir { lo, fd, op, target });
-        Some(())
+        self.word(subs)
     }
 
     /// The cursor is at a word that is a name (`PATH` in `export PATH`).
