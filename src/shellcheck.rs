@@ -125,7 +125,10 @@ fn code_str(code: u32) -> &'static str {
 }
 
 /// A script with what is needed to map ShellCheck's positions back.
+#[derive(Debug)]
 struct Prepared<'a> {
+    /// Its [`Input::name`].
+    name: String,
     text: ShellText<'a>,
     /// Lines before the `RUN`'s text (the `#!` line and the exports).
     prefix_lines: usize,
@@ -170,11 +173,13 @@ fn prepare<'a>(
                 }
                 let prefix_lines = script.matches('\n').count();
                 script.push_str(text.as_str());
+                let name = format!("run-{index}.sh");
                 inputs.push(Input {
-                    name: format!("run-{index}.sh"),
+                    name: name.clone(),
                     script,
                 });
                 prepared.push(Prepared {
+                    name,
                     text: text.clone(),
                     prefix_lines,
                     fallback: inst.keyword.range,
@@ -237,12 +242,61 @@ pub fn parse_report(json: &str) -> Result<Vec<Comment>, Error> {
     Ok(serde_json::from_str::<Report>(json)?.comments)
 }
 
-/// The scripts of `source` to check, named `run-<instruction>.sh`.
-pub fn inputs(source: &str) -> Vec<Input> {
-    let file = syntax::parse(source);
-    let stages = Stages::new(&file);
-    let shells = ShellScripts::new(&file, &stages);
-    prepare(&file, &shells).0
+/// The scripts of one Dockerfile for ShellCheck, and what maps ShellCheck's
+/// findings on them back to the Dockerfile: the source is parsed once for
+/// both steps, with the `shellcheck` run in between.
+#[derive(Debug)]
+pub struct Scripts<'a> {
+    file: syntax::Dockerfile<'a>,
+    prepared: Vec<Prepared<'a>>,
+}
+
+impl<'a> Scripts<'a> {
+    /// The scripts of `source`, and the inputs to check, named
+    /// `run-<instruction>.sh`.
+    pub fn new(source: &'a str) -> (Scripts<'a>, Vec<Input>) {
+        let file = syntax::parse(source);
+        let stages = Stages::new(&file);
+        let shells = ShellScripts::new(&file, &stages);
+        let (inputs, prepared) = prepare(&file, &shells);
+        (Scripts { file, prepared }, inputs)
+    }
+
+    /// The diagnostics for `comments`, ShellCheck's findings on the inputs,
+    /// selected and suppressed as `settings` and the file's comments say.
+    pub fn diagnostics(&self, settings: &Settings, comments: &[Comment]) -> Vec<Diagnostic> {
+        let mut seen = BTreeSet::new();
+        let mut diagnostics = Vec::new();
+        for comment in comments {
+            if EXCLUDED.contains(&comment.code) {
+                continue;
+            }
+            let code = code_str(comment.code);
+            if !settings.shellcheck_enabled(code) {
+                continue;
+            }
+            let Some(script) = self.prepared.iter().find(|p| p.name == comment.file) else {
+                continue;
+            };
+            let range = map_range(script, comment);
+            if !seen.insert((range.start, range.end, comment.code)) {
+                continue;
+            }
+            diagnostics.push(Diagnostic {
+                code,
+                name: NAME,
+                severity: severity(&comment.level),
+                message: comment.message.clone(),
+                help: None,
+                range,
+                fix: None,
+                related: Vec::new(),
+            });
+        }
+        engine::suppress_external(&self.file, settings, &mut diagnostics);
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics
+    }
 }
 
 /// Why ShellCheck gave no findings.
@@ -277,52 +331,12 @@ pub fn lint<E: From<Error>>(
     settings: &Settings,
     runner: impl FnOnce(&[Input]) -> Result<String, E>,
 ) -> Result<Vec<Diagnostic>, E> {
-    let found = inputs(source);
-    if found.is_empty() {
+    let (scripts, inputs) = Scripts::new(source);
+    if inputs.is_empty() {
         return Ok(Vec::new());
     }
-    let comments = parse_report(&runner(&found)?)?;
-    Ok(diagnostics(source, settings, &comments))
-}
-
-/// The diagnostics for `comments`, ShellCheck's findings on the
-/// [`inputs`] of `source`.
-pub fn diagnostics(source: &str, settings: &Settings, comments: &[Comment]) -> Vec<Diagnostic> {
-    let file = syntax::parse(source);
-    let stages = Stages::new(&file);
-    let shells = ShellScripts::new(&file, &stages);
-    let (inputs, prepared) = prepare(&file, &shells);
-    let mut seen = BTreeSet::new();
-    let mut diagnostics = Vec::new();
-    for comment in comments {
-        if EXCLUDED.contains(&comment.code) {
-            continue;
-        }
-        let code = code_str(comment.code);
-        if !settings.shellcheck_enabled(code) {
-            continue;
-        }
-        let Some(k) = inputs.iter().position(|i| i.name == comment.file) else {
-            continue;
-        };
-        let range = map_range(&prepared[k], comment);
-        if !seen.insert((range.start, range.end, comment.code)) {
-            continue;
-        }
-        diagnostics.push(Diagnostic {
-            code,
-            name: NAME,
-            severity: severity(&comment.level),
-            message: comment.message.clone(),
-            help: None,
-            range,
-            fix: None,
-            related: Vec::new(),
-        });
-    }
-    engine::suppress_external(&file, settings, &mut diagnostics);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics
+    let comments = parse_report(&runner(&inputs)?)?;
+    Ok(scripts.diagnostics(settings, &comments))
 }
 
 /// hadolint's mapping of ShellCheck levels.

@@ -425,22 +425,29 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
     // One file (a commit hook, an editor) is checked without the thread
     // pool: starting it costs more than the work.
     let parallel = asking > 1;
-    // Every script, named `<file index>-run-<instruction>.sh`.
-    let inputs: Vec<shellcheck::Input> = each(parallel, checked, |i, c| {
-        if c.shellcheck.is_none() {
-            return Vec::new();
-        }
-        shellcheck::inputs(&c.source)
-            .into_iter()
-            .map(|input| shellcheck::Input {
-                name: format!("{i}-{}", input.name),
-                script: input.script,
-            })
-            .collect()
+    // Each file's scripts, parsed once for the inputs and for mapping the
+    // findings back; every input named `<file index>-run-<instruction>.sh`.
+    let (scripts, inputs): (Vec<_>, Vec<_>) = each(parallel, checked, |_, c| {
+        c.shellcheck
+            .as_ref()
+            .map(|_| shellcheck::Scripts::new(&c.source))
+            .unzip()
     })
     .into_iter()
-    .flatten()
-    .collect();
+    .unzip();
+    let inputs: Vec<shellcheck::Input> = inputs
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, found)| {
+            found
+                .into_iter()
+                .flatten()
+                .map(move |input| shellcheck::Input {
+                    name: format!("{i}-{}", input.name),
+                    script: input.script,
+                })
+        })
+        .collect();
     // Identical scripts (a repository's Dockerfiles repeat their `RUN`s)
     // are checked once: a script's report depends on its text only.
     let (unique, copies) = dedupe(inputs);
@@ -498,11 +505,11 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
             }
         }
     }
-    let found = each(parallel, checked, |i, c| {
-        c.shellcheck
-            .as_ref()
-            .map(|settings| shellcheck::diagnostics(&c.source, settings, &by_file[i]))
+    let found = each(parallel, &scripts, |i, scripts| {
+        let settings = checked[i].shellcheck.as_ref()?;
+        Some(scripts.as_ref()?.diagnostics(settings, &by_file[i]))
     });
+    drop(scripts);
     for (c, found) in checked.iter_mut().zip(found) {
         c.shellcheck = None;
         if let Some(found) = found.filter(|f| !f.is_empty()) {
@@ -516,10 +523,10 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
 
 /// `f` applied to each item and its index, on the thread pool when
 /// `parallel`, in order.
-fn each<T: Sync, R: Send>(
+fn each<'t, T: Sync, R: Send>(
     parallel: bool,
-    items: &[T],
-    f: impl Fn(usize, &T) -> R + Sync + Send,
+    items: &'t [T],
+    f: impl Fn(usize, &'t T) -> R + Sync + Send,
 ) -> Vec<R> {
     if parallel {
         items.par_iter().enumerate().map(|(i, t)| f(i, t)).collect()
