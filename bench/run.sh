@@ -4,7 +4,8 @@
 #       peak RSS, for layerlint and for hadolint on the same files (hadolint
 #       in batches of BATCH files, as it takes explicit files only);
 #   (b) one process per file over SAMPLE files spread evenly over the
-#       sorted list: ms per file;
+#       sorted list: ms per file; and, as the floor under it, the same
+#       number of `layerlint --version` and `/bin/true` processes;
 #   (a) and (b) are measured three times for layerlint: as users run it
 #       (with ShellCheck when the `shellcheck` program is installed) the
 #       first time, with no ShellCheck cache (`--no-cache`); the same again
@@ -186,6 +187,13 @@ if [ "$layerlint_default" -ef "$layerlint" ]; then
 else
     read -r lled_wall _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint_default" check --shellcheck off --format json --exit-zero)
 fi
+# The floor under (b): what starting a process costs here before any
+# linting. `layerlint --version` is layerlint's own start-up (the executable
+# mapped, the runtime and the argument parser set up, nothing read);
+# /bin/true is about the least any program costs on this machine.
+echo "== (b) the floor: layerlint --version and /bin/true, a process each" >&2
+read -r llv_wall _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ "$layerlint" --version)
+read -r true_wall _ < <(best_of "$repeat" bash -c "$(declare -p picked); $(declare -f each); each \"\$@\"" _ /bin/true)
 if command -v shellcheck >/dev/null 2>&1; then
     shellcheck_note="shellcheck $(shellcheck --version | sed -n 's/^version: //p') found: the default rows run it"
 else
@@ -256,7 +264,7 @@ echo "layerlint $ll_version vs hadolint $hl_version: $total files, $((bytes / 10
 echo "$hl_note; $shellcheck_note"
 awk -v n="$total" -v s="$sample" \
     -v llw="$ll_wall" -v llc="$ll_cpu" -v llr="$ll_rss" \
-    -v low="$llo_wall" -v loc="$llo_cpu" -v lor="$llo_rss" -v leow="$lleo_wall" -v leoc="$lleo_cpu" -v ledw="$lled_wall" \
+    -v low="$llo_wall" -v loc="$llo_cpu" -v lor="$llo_rss" -v leow="$lleo_wall" -v leoc="$lleo_cpu" -v ledw="$lled_wall" -v lvw="$llv_wall" -v tw="$true_wall" \
     -v lww="$llw_wall" -v lwc="$llw_cpu" -v lwr="$llw_rss" -v leww="$llew_wall" -v lewc="$llew_cpu" \
     -v hlw="$hl_wall" -v hlc="$hl_cpu" -v hlr="$hl_rss" \
     -v lew="$lle_wall" -v lec="$lle_cpu" -v hew="$hle_wall" -v hec="$hle_cpu" \
@@ -292,6 +300,8 @@ BEGIN {
     printf f, "    --shellcheck off: CPU ms/file", sprintf("%.2f", leoc * 1000 / s), sprintf("%.2f", hec * 1000 / s), ratio(hec, leoc), ""
     printf f, "    --shellcheck off, default build: ms/file", sprintf("%.2f", ledw * 1000 / s), sprintf("%.2f", hew * 1000 / s), \
         ratio(hew, ledw), "(cargo build --release, not static)"
+    printf f, "    start-up alone, layerlint --version: ms/run", sprintf("%.2f", lvw * 1000 / s), "", "", "(the floor: nothing read or linted)"
+    printf f, "    any process here, /bin/true: ms/run", sprintf("%.2f", tw * 1000 / s), "", "", "(about the least a process costs)"
     printf f, "(c) re-lint 2,000 lines after an edit: ms", relint, "", "", relint == "-" ? "-" : "<= 2 ms: " verdict(relint <= 2)
     printf f, "    whole keystroke, didChange to JSON: ms", keystroke, "", "", ""
     printf f, "(d) parser MB/s (wall / thread CPU)", parse " / " parse_cpu, "", "", ""
