@@ -267,6 +267,8 @@ impl<'a> Scripts<'a> {
     pub fn diagnostics(&self, settings: &Settings, comments: &[Comment]) -> Vec<Diagnostic> {
         let mut seen = BTreeSet::new();
         let mut diagnostics = Vec::new();
+        // Where each script's lines start, for the scripts with findings.
+        let mut starts: Vec<Option<Vec<usize>>> = Vec::new();
         for comment in comments {
             if EXCLUDED.contains(&comment.code) {
                 continue;
@@ -275,10 +277,15 @@ impl<'a> Scripts<'a> {
             if !settings.shellcheck_enabled(code) {
                 continue;
             }
-            let Some(script) = self.prepared.iter().find(|p| p.name == comment.file) else {
+            let Some(k) = self.prepared.iter().position(|p| p.name == comment.file) else {
                 continue;
             };
-            let range = map_range(script, comment);
+            let script = &self.prepared[k];
+            if starts.is_empty() {
+                starts.resize(self.prepared.len(), None);
+            }
+            let lines = starts[k].get_or_insert_with(|| line_starts(script.text.as_str()));
+            let range = map_range(script, lines, comment);
             if !seen.insert((range.start, range.end, comment.code)) {
                 continue;
             }
@@ -349,24 +356,33 @@ fn severity(level: &str) -> Severity {
     }
 }
 
+/// Where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 /// The Dockerfile range of a finding: ShellCheck counts lines from the
-/// start of the input and columns in characters, from 1.
-fn map_range(script: &Prepared, comment: &Comment) -> TextRange {
+/// start of the input and columns in characters, from 1. `lines` are the
+/// [`line_starts`] of the script's text.
+fn map_range(script: &Prepared, lines: &[usize], comment: &Comment) -> TextRange {
     let text = script.text.as_str();
     let offset = |line: usize, column: usize| -> Option<usize> {
         let line = line.checked_sub(script.prefix_lines + 1)?;
-        let start = if line == 0 {
-            0
-        } else {
-            text.match_indices('\n').nth(line - 1)?.0 + 1
-        };
+        let start = *lines.get(line)?;
         let rest = &text[start..];
-        let within = rest
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(rest.len()))
-            .nth(column.saturating_sub(1))
-            .unwrap_or(rest.len());
+        let chars = column.saturating_sub(1);
+        let within = match rest.as_bytes().get(..chars) {
+            // In ASCII a character is a byte.
+            Some(head) if head.is_ascii() => chars,
+            _ => rest
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(rest.len()))
+                .nth(chars)
+                .unwrap_or(rest.len()),
+        };
         Some(start + within)
     };
     match (
