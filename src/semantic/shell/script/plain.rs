@@ -1218,9 +1218,15 @@ impl Parser<'_, '_> {
                 None | Some(b'\n' | b';' | b'|' | b')') => break,
                 Some(b'&') if self.at(1) != Some(b'>') => break,
                 // The grammar reads a declaration's redirects and arguments
-                // that are neither assignments nor names (`export -p`) in
-                // its own way: the statement is left to it.
-                Some(_) if declaration && self.assignment_at().is_none() && !self.at_name() => {
+                // that are neither assignments, names nor command
+                // substitutions (`export -p`) in its own way: the statement
+                // is left to it.
+                Some(_)
+                    if declaration
+                        && self.assignment_at().is_none()
+                        && !self.at_name()
+                        && !self.at_command_substitution() =>
+                {
                     return self.unread();
                 }
                 Some(b'<' | b'>' | b'&') => self.redirect(&mut cmd, self.pos, None)?,
@@ -1425,6 +1431,11 @@ impl Parser<'_, '_> {
                 self.at(len),
                 None | Some(b' ' | b'\t' | b'\n' | b';' | b'&' | b'|')
             )
+    }
+
+    /// The cursor is at `$(` (not `$((`).
+    fn at_command_substitution(&self) -> bool {
+        self.peek() == Some(b'$') && self.at(1) == Some(b'(') && self.at(2) != Some(b'(')
     }
 
     /// The length of the name (`[A-Za-z_][A-Za-z0-9_]*`) starting at `at`;
@@ -2029,6 +2040,11 @@ mod tests {
             ("echo >&2 a-$V.x", 1),
             // Declarations of names.
             ("export PATH A_1 B=2; local x && readonly -p", 1),
+            // and of command substitutions' output.
+            (
+                "export $(grep -v '^#' .env | xargs) && export $(a)b A=$(c) $(d)",
+                0,
+            ),
             (
                 "case \"$(a)\" in\n  x|'y z') b; c ;;\n  (*.tgz) ;;\n  *) d\nesac",
                 0,
