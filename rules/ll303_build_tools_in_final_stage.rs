@@ -232,12 +232,15 @@ fn toolchain_download(inv: &Invocation) -> Option<(&'static str, TextRange)> {
         if v.len() < "sh.rustup.rs".len() {
             return None;
         }
-        if v.contains("sh.rustup.rs") || v.contains("static.rust-lang.org/rustup") {
+        // Most words name neither: one search rules each family out.
+        if v.contains("rust")
+            && (v.contains("sh.rustup.rs") || v.contains("static.rust-lang.org/rustup"))
+        {
             Some(("rustup", w.range))
-        } else if (v.contains("go.dev/dl/go")
-            || v.contains("golang.org/dl/go")
-            || v.contains("dl.google.com/go/go"))
-            && v.contains(".tar.gz")
+        } else if v.contains(".tar.gz")
+            && (v.contains("go.dev/dl/go")
+                || v.contains("golang.org/dl/go")
+                || v.contains("dl.google.com/go/go"))
         {
             Some(("go toolchain", w.range))
         } else {
