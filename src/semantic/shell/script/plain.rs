@@ -1248,7 +1248,7 @@ impl Parser<'_, '_> {
                     } else {
                         let name = self.word(&mut cmd.subs)?;
                         let raw = self.t.as_str().get(name.lo..name.hi)?;
-                        if UNSET.contains(&raw) {
+                        if UNSET.contains(&raw) || raw.contains('{') {
                             return self.unread();
                         }
                         // The grammar reads a name with `=` as an assignment,
@@ -1503,6 +1503,10 @@ impl Parser<'_, '_> {
         while let Some(c) = self.peek() {
             match c {
                 _ if ends_word(c) => break,
+                // `{}` (find's name for the file) is two literal
+                // characters to the grammar; any other brace may open a
+                // group or an expansion.
+                b'{' if self.at(1) == Some(b'}') => self.pos += 2,
                 b'(' | b'`' | b'{' | b'}' | b'[' | b']' => return self.unread(),
                 // `!(…)` is a pattern to the grammar.
                 b'!' if self.at(1) == Some(b'(') => return self.unread(),
@@ -2040,6 +2044,11 @@ mod tests {
             ("echo >&2 a-$V.x", 1),
             // Declarations of names.
             ("export PATH A_1 B=2; local x && readonly -p", 1),
+            // `find`'s `{}`.
+            (
+                "find . -exec chmod 644 {} \\; && find . -exec rm {} + && a x{}y \"{}\"",
+                0,
+            ),
             // and of command substitutions' output.
             (
                 "export $(grep -v '^#' .env | xargs) && export $(a)b A=$(c) $(d)",
@@ -2103,6 +2112,7 @@ mod tests {
             "[ -f x ] | >f >g # c\na",
             "f() (a) | c=d c=d 2>&1\na",
             "A=1 export B=2",
+            "{} a",
             "a | while read x; do b; done",
             "(a) &",
             "((i++))",
