@@ -1433,6 +1433,18 @@ impl Parser<'_, '_> {
             )
     }
 
+    /// The length of the `{…}` at the cursor when it holds only
+    /// characters of plain words, no braces and no `..` (a sequence, which
+    /// the grammar reads as an expression).
+    fn plain_braces(&self) -> Option<usize> {
+        let rest = self.s.get(self.pos + 1..)?;
+        let close = rest
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || b"_.,/+:@%=~-".contains(&c)))?;
+        let inner = &rest[..close];
+        (rest[close] == b'}' && !inner.windows(2).any(|w| w == b"..")).then_some(close + 2)
+    }
+
     /// The cursor is at `$(` (not `$((`).
     fn at_command_substitution(&self) -> bool {
         self.peek() == Some(b'$') && self.at(1) == Some(b'(') && self.at(2) != Some(b'(')
@@ -1503,10 +1515,12 @@ impl Parser<'_, '_> {
         while let Some(c) = self.peek() {
             match c {
                 _ if ends_word(c) => break,
-                // `{}` (find's name for the file) is two literal
-                // characters to the grammar; any other brace may open a
-                // group or an expansion.
-                b'{' if self.at(1) == Some(b'}') => self.pos += 2,
+                // `{}` (find's name for the file) and brace expansions of
+                // plain words (`/etc/{a,b}`, `{1..3}`) are literal
+                // characters to the model, and to the grammar words it
+                // concatenates; any other brace may open a group or hold
+                // what the grammar reads in its own way.
+                b'{' if let Some(len) = self.plain_braces() => self.pos += len,
                 b'(' | b'`' | b'{' | b'}' | b'[' | b']' => return self.unread(),
                 // `!(…)` is a pattern to the grammar.
                 b'!' if self.at(1) == Some(b'(') => return self.unread(),
@@ -2044,11 +2058,13 @@ mod tests {
             ("echo >&2 a-$V.x", 1),
             // Declarations of names.
             ("export PATH A_1 B=2; local x && readonly -p", 1),
-            // `find`'s `{}`.
+            // `find`'s `{}`, brace expansions.
             (
                 "find . -exec chmod 644 {} \\; && find . -exec rm {} + && a x{}y \"{}\"",
                 0,
             ),
+            ("rm -rf /var/lib/{apt,dpkg}/ && a x{a,b}y {a-b.c,} {,d}", 0),
+            ("a {a,{b,c}} {$a,b}; a - {1..3}", 2),
             // and of command substitutions' output.
             (
                 "export $(grep -v '^#' .env | xargs) && export $(a)b A=$(c) $(d)",
@@ -2113,6 +2129,7 @@ mod tests {
             "f() (a) | c=d c=d 2>&1\na",
             "A=1 export B=2",
             "{} a",
+            "{a,b} c",
             "a | while read x; do b; done",
             "(a) &",
             "((i++))",
