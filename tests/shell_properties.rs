@@ -265,6 +265,8 @@ fn script_token() -> impl Strategy<Value = &'static str> {
         "env",
         "export",
         "local",
+        "! a |",
+        "! a b | c",
         "{}",
         "x{}",
         "{}}",

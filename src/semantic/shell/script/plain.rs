@@ -1144,7 +1144,7 @@ impl Parser<'_, '_> {
         })
     }
 
-    /// `! cmd`: a simple command negated, with no pipe after it (the
+    /// `! cmd`: a simple command negated, or the pipeline it starts (the
     /// grammar negates only the first command of `! a | b`).
     fn negated_command(&mut self) -> Option<Item> {
         if self.peek() != Some(b'!') || !matches!(self.at(1), Some(b' ' | b'\t')) {
@@ -1157,19 +1157,18 @@ impl Parser<'_, '_> {
             self.pos = start;
             return None;
         }
-        let cmd = match self.command() {
+        let item = match self.command() {
             Some(mut cmd) if cmd.name.is_some() => {
-                self.blanks();
                 cmd.negated = Some(start);
-                (!self.at_pipe()).then_some(cmd)
+                self.pipeline_from(cmd)
             }
             _ => None,
         };
-        if cmd.is_none() {
+        if item.is_none() {
             self.pos = start;
             self.unread_words = false;
         }
-        cmd.map(Item::Command)
+        item
     }
 
     fn at_pipe(&self) -> bool {
@@ -1178,11 +1177,17 @@ impl Parser<'_, '_> {
 
     fn pipeline(&mut self) -> Option<Item> {
         let first = self.command()?;
+        self.pipeline_from(first)
+    }
+
+    /// The pipeline that `first`, just read, starts (or `first` alone).
+    fn pipeline_from(&mut self, first: Cmd) -> Option<Item> {
         self.blanks();
         if !self.at_pipe() {
             return Some(Item::Command(first));
         }
-        let lo = first.lo;
+        // The pipeline starts at the `!` of a negated first command.
+        let lo = first.negated.unwrap_or(first.lo);
         let mut hi = first.hi;
         let mut elems = vec![Elem::Item(first)];
         while self.at_pipe() {
@@ -2052,7 +2057,7 @@ mod tests {
             ),
             ("if ! a; then b; fi; while ! c; do d; done", 0),
             // The grammar negates only the first command of `! a | b`.
-            ("! a | b", 1),
+            ("! a | b && ! c d | e | f", 0),
             // Words after a redirect: the grammar splits some.
             ("echo >&2 \"error: '$a'\" && a 2>&1 b.c", 0),
             ("echo >&2 a-$V.x", 1),
