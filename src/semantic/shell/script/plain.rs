@@ -1204,6 +1204,7 @@ impl Parser<'_, '_> {
 
     fn command(&mut self) -> Option<Cmd> {
         let mut declaration = false;
+        let mut unset = false;
         let mut cmd = Cmd {
             lo: self.pos,
             hi: self.pos,
@@ -1253,9 +1254,10 @@ impl Parser<'_, '_> {
                     } else {
                         let name = self.word(&mut cmd.subs)?;
                         let raw = self.t.as_str().get(name.lo..name.hi)?;
-                        if UNSET.contains(&raw) || raw.contains('{') {
+                        if raw.contains('{') {
                             return self.unread();
                         }
+                        unset = UNSET.contains(&raw);
                         // The grammar reads a name with `=` as an assignment,
                         // and may lose a `-` name.
                         if KEYWORDS.contains(&raw) || raw.contains('=') || raw == "-" {
@@ -1270,6 +1272,17 @@ impl Parser<'_, '_> {
                 }
                 Some(_) => {
                     let arg = self.word(&mut cmd.subs)?;
+                    // The grammar splits an `unset` argument at a `$`
+                    // (`A$B` as `A` and `$B`): only names and options are
+                    // read here.
+                    if unset
+                        && !self.t.as_str().get(arg.lo..arg.hi).is_some_and(|w| {
+                            w.bytes()
+                                .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                        })
+                    {
+                        return self.unread();
+                    }
                     // The grammar gives the words after a file redirect to
                     // it, and the builder takes them back as arguments; it
                     // splits some of them (`>f a-$V.x` as `a-$` and
@@ -2058,6 +2071,12 @@ mod tests {
             ("if ! a; then b; fi; while ! c; do d; done", 0),
             // The grammar negates only the first command of `! a | b`.
             ("! a | b && ! c d | e | f", 0),
+            // `unset` of names.
+            (
+                "unset GNUPGHOME A_1 && unset -f a >/dev/null; unsetenv B",
+                0,
+            ),
+            ("unset A$B", 1),
             // Words after a redirect: the grammar splits some.
             ("echo >&2 \"error: '$a'\" && a 2>&1 b.c", 0),
             ("echo >&2 a-$V.x", 1),
