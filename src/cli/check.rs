@@ -509,6 +509,7 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
         let settings = checked[i].shellcheck.as_ref()?;
         Some(scripts.as_ref()?.diagnostics(settings, &by_file[i]))
     });
+    // The scripts borrow the sources: they go before the files change.
     drop(scripts);
     for (c, found) in checked.iter_mut().zip(found) {
         c.shellcheck = None;

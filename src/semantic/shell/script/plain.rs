@@ -1254,6 +1254,7 @@ impl Parser<'_, '_> {
                     } else {
                         let name = self.word(&mut cmd.subs)?;
                         let raw = self.t.as_str().get(name.lo..name.hi)?;
+                        // A brace in a command's name may open a group.
                         if raw.contains('{') {
                             return self.unread();
                         }
@@ -1534,10 +1535,10 @@ impl Parser<'_, '_> {
             match c {
                 _ if ends_word(c) => break,
                 // `{}` (find's name for the file) and brace expansions of
-                // plain words (`/etc/{a,b}`, `{1..3}`) are literal
-                // characters to the model, and to the grammar words it
-                // concatenates; any other brace may open a group or hold
-                // what the grammar reads in its own way.
+                // plain words (`/etc/{a,b}`) are literal characters to the
+                // model, and to the grammar words it concatenates; any
+                // other brace may open a group or hold what the grammar
+                // reads in its own way.
                 b'{' if let Some(len) = self.plain_braces() => self.pos += len,
                 b'(' | b'`' | b'{' | b'}' | b'[' | b']' => return self.unread(),
                 // `!(…)` is a pattern to the grammar.
@@ -2082,6 +2083,11 @@ mod tests {
             ("echo >&2 a-$V.x", 1),
             // Declarations of names.
             ("export PATH A_1 B=2; local x && readonly -p", 1),
+            // and of command substitutions' output.
+            (
+                "export $(grep -v '^#' .env | xargs) && export $(a)b A=$(c) $(d)",
+                0,
+            ),
             // `find`'s `{}`, brace expansions.
             (
                 "find . -exec chmod 644 {} \\; && find . -exec rm {} + && a x{}y \"{}\"",
@@ -2089,11 +2095,6 @@ mod tests {
             ),
             ("rm -rf /var/lib/{apt,dpkg}/ && a x{a,b}y {a-b.c,} {,d}", 0),
             ("a {a,{b,c}} {$a,b}; a - {1..3}", 2),
-            // and of command substitutions' output.
-            (
-                "export $(grep -v '^#' .env | xargs) && export $(a)b A=$(c) $(d)",
-                0,
-            ),
             (
                 "case \"$(a)\" in\n  x|'y z') b; c ;;\n  (*.tgz) ;;\n  *) d\nesac",
                 0,
