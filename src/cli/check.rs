@@ -427,27 +427,24 @@ fn add_shellcheck(checked: &mut [Checked], cache_root: Option<&Path>) -> Result<
     let parallel = asking > 1;
     // Each file's scripts, parsed once for the inputs and for mapping the
     // findings back; every input named `<file index>-run-<instruction>.sh`.
-    let (scripts, inputs): (Vec<_>, Vec<_>) = each(parallel, checked, |_, c| {
+    let prepared = each(parallel, checked, |_, c| {
         c.shellcheck
             .as_ref()
             .map(|_| shellcheck::Scripts::new(&c.source))
-            .unzip()
-    })
-    .into_iter()
-    .unzip();
-    let inputs: Vec<shellcheck::Input> = inputs
-        .into_iter()
-        .enumerate()
-        .flat_map(|(i, found)| {
-            found
-                .into_iter()
-                .flatten()
-                .map(move |input| shellcheck::Input {
-                    name: format!("{i}-{}", input.name),
-                    script: input.script,
-                })
-        })
-        .collect();
+    });
+    let mut scripts = Vec::with_capacity(prepared.len());
+    let mut inputs = Vec::new();
+    for (i, found) in prepared.into_iter().enumerate() {
+        let Some((file_scripts, file_inputs)) = found else {
+            scripts.push(None);
+            continue;
+        };
+        inputs.extend(file_inputs.into_iter().map(|input| shellcheck::Input {
+            name: format!("{i}-{}", input.name),
+            script: input.script,
+        }));
+        scripts.push(Some(file_scripts));
+    }
     // Identical scripts (a repository's Dockerfiles repeat their `RUN`s)
     // are checked once: a script's report depends on its text only.
     let (unique, copies) = dedupe(inputs);

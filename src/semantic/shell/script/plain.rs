@@ -11,9 +11,9 @@
 //!
 //! What it does not read itself it hands to the grammar one statement at
 //! a time: another compound command (`for ((…))`, a `case` with patterns
-//! it does not read, or any compound command followed by a redirect or a
-//! pipe) or a statement with words it does not read (other tests,
-//! `${A%x}`, `$((…))`, globs in brackets, `! a`) is parsed by the grammar
+//! it does not read, or any compound command followed by a pipe) or a
+//! statement with words it does not read (other tests, `${A%x}`,
+//! `$((…))`, globs in brackets, `!(…)`, `{1..3}`) is parsed by the grammar
 //! alone, over its span of the script, and walked as the grammar's parse
 //! of the whole script would be. The span is found by a rough scan; the
 //! grammar's parse must hold exactly one statement there, without errors.
@@ -61,8 +61,8 @@ const TEST_BINARY: [&[u8]; 12] = [
     b"=", b"==", b"!=", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef",
 ];
 
-/// Commands the grammar reads as an `unset_command`: the statement is left
-/// to it.
+/// Commands the grammar reads as an `unset_command`, which splits some of
+/// their arguments: only plain ones are read.
 const UNSET: [&str; 2] = ["unset", "unsetenv"];
 
 /// The compound commands (and function definitions) the plain parser
@@ -1273,23 +1273,13 @@ impl Parser<'_, '_> {
                 }
                 Some(_) => {
                     let arg = self.word(&mut cmd.subs)?;
-                    // The grammar splits an `unset` argument at a `$`
-                    // (`A$B` as `A` and `$B`): only names and options are
-                    // read here.
-                    if unset
-                        && !self.t.as_str().get(arg.lo..arg.hi).is_some_and(|w| {
-                            w.bytes()
-                                .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-                        })
-                    {
-                        return self.unread();
-                    }
-                    // The grammar gives the words after a file redirect to
-                    // it, and the builder takes them back as arguments; it
-                    // splits some of them (`>f a-$V.x` as `a-$` and
-                    // `V.x`): only a quoted string or a plain word is read
-                    // here.
-                    if !cmd.redirects.is_empty() && !self.whole_or_plain(&arg) {
+                    // The grammar splits some arguments of `unset` (`A$B`
+                    // as `A` and `$B`) and some words after a file redirect
+                    // (which it gives to the redirect, and the builder
+                    // takes back as arguments: `>f a-$V.x` as `a-$` and
+                    // `V.x`): there, only a quoted string or a plain word
+                    // is read here.
+                    if (unset || !cmd.redirects.is_empty()) && !self.whole_or_plain(&arg) {
                         return self.unread();
                     }
                     cmd.args.push(arg);
@@ -2074,7 +2064,7 @@ mod tests {
             ("! a | b && ! c d | e | f", 0),
             // `unset` of names.
             (
-                "unset GNUPGHOME A_1 && unset -f a >/dev/null; unsetenv B",
+                "unset GNUPGHOME A_1 && unset -f a >/dev/null; unsetenv B \"C\" d.e",
                 0,
             ),
             ("unset A$B", 1),
